@@ -1,0 +1,2 @@
+export { type Capabilities, describeCapabilities } from "./capabilities.js";
+export type { BackpressureState, SendContext, Transport, TransportConfig, TransportModule } from "./transport.js";

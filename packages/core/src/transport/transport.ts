@@ -1,0 +1,55 @@
+import type { Logger } from "../logging/logger.js";
+import type { RecordBatch, RecordResult } from "../message/index.js";
+import type { Capabilities } from "./capabilities.js";
+
+/** What the engine passes with every `send`. */
+export interface SendContext {
+  /** Aborted when the engine gives up on the request (delivery timeout or close). */
+  signal: AbortSignal;
+  /** Milliseconds the transport may spend before the engine treats the outcome as unknown. */
+  timeoutMs: number;
+}
+
+/** A transport's flow-control state: `paused` while the broker or client asks producers to wait. */
+export interface BackpressureState {
+  paused: boolean;
+  reason?: string;
+}
+
+/**
+ * A broker binding. The engine owns batching, retries and timeouts; a transport turns one
+ * batch into broker requests and returns one classified result per record.
+ */
+export interface Transport {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  connect(): Promise<void>;
+  /** Partition count of a destination; 1 where it is not partitioned. Throws `UNKNOWN_DESTINATION`. */
+  partitions(topic: string): Promise<number>;
+  /**
+   * Sends a batch. Resolves with exactly one result per record, in order; never rejects for a
+   * per-record problem. A rejection means the whole request failed and is classified by its
+   * `OutboundError` kind.
+   */
+  send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]>;
+  close(): Promise<void>;
+  /** Lets the transport pause the engine (AMQP `blocked`, a full socket buffer). */
+  onBackpressure?(listener: (state: BackpressureState) => void): void;
+  /** Human-readable endpoint with credentials removed, for logs. */
+  describe?(): string;
+}
+
+/** Settings every transport factory receives. Transport-specific options sit in `options`. */
+export interface TransportConfig<O = unknown> {
+  url?: string;
+  options: O;
+  clientId: string;
+  logger: Logger;
+}
+
+/** What a transport package exports as `transport` so the registry can load it by name. */
+export interface TransportModule<O = unknown> {
+  readonly name: string;
+  readonly schemes: readonly string[];
+  create(config: TransportConfig<O>): Transport;
+}
