@@ -1,0 +1,21 @@
+export { type BatchEntry, decodeBatchPayload, encodeBatchPayload } from "./batch.js";
+export {
+  CommandType,
+  LookupType,
+  PartitionedMetadataResult,
+  ProducerAccessMode,
+  type ProducerAccessModeName,
+} from "./command-type.js";
+export { COMPRESSION_TYPES, type CompressionCodec, compress, decompress } from "./compression.js";
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeFrame,
+  encodeCommand,
+  encodePayloadCommand,
+  type Frame,
+  FrameDecoder,
+  MAGIC_CRC32C,
+} from "./frame.js";
+export { FrameError, type FrameErrorReason } from "./frame-error.js";
+export { longToNumber, longToString } from "./long.js";
+export { PULSAR_PROTO, proto, serverErrorName } from "./schema.js";
