@@ -1,2 +1,7 @@
 export { DEFAULT_KIND, ERROR_CODES, type ErrorCode, type ErrorKind } from "./codes.js";
-export { isOutboundError, OutboundError, type OutboundErrorOptions, toOutboundError } from "./outbound-error.js";
+export {
+  isOutboundError,
+  OutboundError,
+  type OutboundErrorOptions,
+  toOutboundError,
+} from "./outbound-error.js";

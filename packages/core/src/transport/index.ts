@@ -1,2 +1,8 @@
 export { type Capabilities, describeCapabilities } from "./capabilities.js";
-export type { BackpressureState, SendContext, Transport, TransportConfig, TransportModule } from "./transport.js";
+export type {
+  BackpressureState,
+  SendContext,
+  Transport,
+  TransportConfig,
+  TransportModule,
+} from "./transport.js";

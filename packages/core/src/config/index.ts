@@ -1,0 +1,9 @@
+export { envNameFor, optionsFromEnvironment } from "./environment.js";
+export { describeConfig, type ParsedConfig, parseProducerConfig } from "./parse.js";
+export { redactConfig, redactUrl } from "./redact.js";
+export {
+  type ProducerConfig,
+  type ProducerOptionsInput,
+  producerOptionsSchema,
+  type ResolvedProducerOptions,
+} from "./schema.js";

@@ -1,0 +1,64 @@
+import { type ParsedConfig, type ProducerConfig, parseProducerConfig } from "../config/index.js";
+import { silentLogger } from "../logging/index.js";
+import { type Partitioner, resolvePartitioner } from "../partitioner/index.js";
+import { findTransport, transportNames } from "../registry/index.js";
+import { resolveSerializer } from "../serializer/index.js";
+import type { Transport, TransportModule } from "../transport/index.js";
+import { type EngineParts, ProducerEngine, type TransportSource } from "./engine.js";
+import type { Producer } from "./types.js";
+
+function isTransport(value: unknown): value is Transport {
+  return typeof value === "object" && value !== null && typeof (value as Transport).send === "function";
+}
+
+function sourceFor(parsed: ParsedConfig): TransportSource {
+  const { options, sections } = parsed;
+  const spec = options.transport;
+  if (isTransport(spec)) return { transport: spec };
+  const fromModule = (module: TransportModule): Transport =>
+    module.create({
+      url: options.url,
+      options: sections[module.name] ?? {},
+      clientId: options.clientId,
+      logger: options.logger ?? silentLogger,
+    });
+  if (typeof spec === "object" && spec !== null) {
+    const module = spec as TransportModule;
+    return { name: module.name, create: async () => fromModule(module) };
+  }
+  const found = findTransport({ name: spec, url: options.url });
+  return { name: found.name, create: async () => fromModule(await found.load()) };
+}
+
+/**
+ * Creates a producer. Validates the whole config first and throws `INVALID_CONFIG` naming every
+ * bad field; nothing connects until `connect()` or the first `send()`.
+ *
+ * ```ts
+ * const producer = createProducer({ url: "kafka://127.0.0.1:9092" });
+ * const report = await producer.send({ topic: "orders", key: "o-1", value: { total: 12 } });
+ * ```
+ *
+ * With no argument it reads `OUTBOUND_URL` and `OUTBOUND_*` from the environment.
+ */
+export function createProducer(config?: ProducerConfig): Producer {
+  const parsed = parseProducerConfig(config, process.env, transportNames());
+  const { options } = parsed;
+  const source = sourceFor(parsed);
+  const serializer = resolveSerializer(options.serializer);
+  const partitioner: Partitioner | undefined =
+    options.partitioner === undefined ? undefined : resolvePartitioner(options.partitioner);
+  const parts: EngineParts = {
+    parsed,
+    source,
+    serializer,
+    partitioner,
+    // A user who picks a partitioner explicitly (a function, or round-robin) gets it for keyless
+    // messages too; the hash partitioners only apply to keys.
+    partitionKeyless:
+      options.partitioner !== undefined &&
+      (typeof options.partitioner !== "string" || options.partitioner === "round-robin"),
+    resolveDefaultPartitioner: (name) => resolvePartitioner(name),
+  };
+  return new ProducerEngine(parts);
+}

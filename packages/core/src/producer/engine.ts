@@ -1,0 +1,882 @@
+import { EventEmitter } from "node:events";
+import { describeConfig, type ParsedConfig } from "../config/index.js";
+import { OutboundError, toOutboundError } from "../errors/index.js";
+import type { Logger } from "../logging/index.js";
+import { silentLogger } from "../logging/index.js";
+import type {
+  DeliveryReport,
+  Headers,
+  OutboundMessage,
+  OutboundRecord,
+  RecordResult,
+  RecordSuccess,
+} from "../message/index.js";
+import { MetricsRecorder, type ProducerMetrics } from "../metrics/index.js";
+import type { Partitioner } from "../partitioner/partitioner.js";
+import { stickyPartitioner } from "../partitioner/sticky.js";
+import type { Serializer } from "../serializer/serializer.js";
+import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
+import { backoffDelay } from "./backoff.js";
+import { BufferPool } from "./buffer-pool.js";
+import { Lane } from "./lane.js";
+import { PartitionCache } from "./partition-cache.js";
+import type { Pending } from "./pending.js";
+import { checkMessage, finishRecord, serializeValue } from "./prepare.js";
+import type {
+  CloseResult,
+  Producer,
+  ProducerEventName,
+  ProducerEvents,
+  SendSettled,
+  Undelivered,
+} from "./types.js";
+
+/** How the engine obtains its transport: already built, or loaded lazily by the registry. */
+export type TransportSource = { transport: Transport } | { name: string; create: () => Promise<Transport> };
+
+export interface EngineParts {
+  parsed: ParsedConfig;
+  source: TransportSource;
+  serializer: Serializer;
+  /** Partitioner for keyed messages; `undefined` means the transport's default. */
+  partitioner: Partitioner | undefined;
+  /** Whether keyless messages also go through `partitioner` instead of sticky partitioning. */
+  partitionKeyless: boolean;
+  resolveDefaultPartitioner: (name: Capabilities["defaultPartitioner"]) => Partitioner;
+}
+
+interface InFlightRequest {
+  lane: Lane;
+  records: Pending[];
+  controller: AbortController;
+  timer: ReturnType<typeof setTimeout>;
+  done: boolean;
+}
+
+const RETRYABLE_KINDS = new Set(["retriable", "throttled", "unknown-outcome"]);
+
+/**
+ * The producer engine: validation, serialization, partitioning, the bounded buffer, per-partition
+ * lanes with linger batching, the in-flight limit, retries with backoff, timeouts and close.
+ * Read it top to bottom: send -> admit -> enqueue -> drain -> dispatch -> complete.
+ */
+export class ProducerEngine extends EventEmitter implements Producer {
+  readonly transportName: string;
+  private readonly options: ParsedConfig["options"];
+  private readonly logger: Logger;
+  private readonly metricsRecorder = new MetricsRecorder();
+  private readonly buffer: BufferPool;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly inFlight = new Set<InFlightRequest>();
+  /** `send()` calls accepted but not yet in a lane (waiting for metadata, buffer or serializer). */
+  private readonly admitting = new Set<{ message: OutboundMessage; reject: (e: OutboundError) => void }>();
+  private readonly sticky = stickyPartitioner();
+  private readonly idleWaiters: (() => void)[] = [];
+  private dirtyLanes: Lane[] = [];
+  private drainQueued = false;
+
+  private transport: Transport | undefined;
+  private caps: Capabilities | undefined;
+  private partitioner: Partitioner | undefined;
+  private partitionCache: PartitionCache | undefined;
+  private connecting: Promise<void> | undefined;
+  private maxRecords = 1;
+  private maxBytes = 1;
+  private maxMessageBytes = 0;
+  private maxInFlight = 1;
+
+  private pendingCount = 0;
+  private flushing = 0;
+  private closing = false;
+  private closeResult: Promise<CloseResult> | undefined;
+  private paused: BackpressureState = { paused: false };
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly parts: EngineParts) {
+    super();
+    this.options = parts.parsed.options;
+    this.logger = this.options.logger ?? silentLogger;
+    this.buffer = new BufferPool(this.options.bufferMaxBytes);
+    this.transportName = "transport" in parts.source ? parts.source.transport.name : parts.source.name;
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  connect(): Promise<void> {
+    if (this.closing) return Promise.reject(this.closedError());
+    if (!this.connecting) {
+      this.connecting = this.connectOnce().catch((error: unknown) => {
+        // Let a later send try again; this attempt's callers get the error.
+        this.connecting = undefined;
+        throw toOutboundError(error, "BROKER_UNAVAILABLE", {
+          transport: this.transportName,
+          context: "connect failed",
+        });
+      });
+    }
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
+    const source = this.parts.source;
+    const transport = this.transport ?? ("transport" in source ? source.transport : await source.create());
+    this.transport = transport;
+    const caps = transport.capabilities;
+    if (!caps.acks.includes(this.options.acks)) {
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `acks "${this.options.acks}" is not supported by ${transport.name}; it supports ${caps.acks.join(", ")}`,
+        { transport: transport.name },
+      );
+    }
+    const deadline = performance.now() + this.options.deliveryTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await transport.connect();
+        break;
+      } catch (error) {
+        const e = toOutboundError(error, "BROKER_UNAVAILABLE", {
+          transport: transport.name,
+          context: "connect failed",
+        });
+        const delay = backoffDelay(this.options.retry, attempt);
+        if (!e.retriable || performance.now() + delay >= deadline || this.closing) throw e;
+        this.logger.warn(
+          { transport: transport.name, attempt, error: e.message },
+          "connect failed, retrying",
+        );
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.caps = caps;
+    this.partitioner =
+      this.parts.partitioner ?? this.parts.resolveDefaultPartitioner(caps.defaultPartitioner);
+    this.maxRecords = Math.max(
+      1,
+      Math.min(this.options.batchMaxRecords ?? caps.maxBatchRecords, caps.maxBatchRecords),
+    );
+    this.maxBytes = Math.max(
+      1,
+      Math.min(this.options.batchMaxBytes ?? caps.maxBatchBytes, caps.maxBatchBytes),
+    );
+    this.maxMessageBytes = Math.min(caps.maxMessageBytes, this.options.bufferMaxBytes);
+    this.maxInFlight = this.options.maxInFlightPerPartition ?? Math.max(1, caps.orderedInFlight);
+    this.partitionCache = new PartitionCache(transport, this.options.metadataMaxAgeMs, this.options.retry);
+    transport.onBackpressure?.((state) => this.onTransportBackpressure(state));
+    this.logger.info({ transport: transport.describe?.() ?? transport.name }, "producer connected");
+  }
+
+  // ---------------------------------------------------------------- send
+
+  send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport> {
+    if (this.closing) return Promise.reject(this.closedError());
+    if (!this.caps) {
+      return this.connect().then(
+        () => this.send(message),
+        (error: unknown) => {
+          const e = error as OutboundError;
+          this.metricsRecorder.failed++;
+          this.emitIf("failure", { message: message as OutboundMessage, error: e });
+          throw e;
+        },
+      );
+    }
+    const startedAt = performance.now();
+    this.metricsRecorder.sent++;
+    try {
+      return this.admit(message as OutboundMessage, startedAt);
+    } catch (error) {
+      const e = toOutboundError(error, "INVALID_MESSAGE", { transport: this.transportName });
+      this.metricsRecorder.failed++;
+      this.emitIf("failure", { message: message as OutboundMessage, error: e });
+      return Promise.reject(e);
+    }
+  }
+
+  async sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]> {
+    if (!Array.isArray(messages)) {
+      throw new OutboundError("INVALID_MESSAGE", "sendMany expects an array of messages", {
+        transport: this.transportName,
+      });
+    }
+    if (!this.caps && !this.closing) await this.connect().catch(() => undefined);
+    const settled = await Promise.allSettled(messages.map((m) => this.send(m)));
+    return settled.map((s) =>
+      s.status === "fulfilled"
+        ? { status: "fulfilled", value: s.value }
+        : {
+            status: "rejected",
+            reason: toOutboundError(s.reason, "INTERNAL", { transport: this.transportName }),
+          },
+    );
+  }
+
+  /**
+   * Checks, serializes and partitions a message, reserves buffer space and enqueues it. Runs
+   * synchronously whenever it can (sync serializer, known partition count, free buffer), so a
+   * burst of sends fills one batch; it falls back to promises otherwise.
+   */
+  private admit(message: OutboundMessage, startedAt: number): Promise<DeliveryReport> {
+    const caps = this.caps!;
+    const name = this.transportName;
+    checkMessage(message, caps, name);
+    if (this.paused.paused && this.options.onBufferFull === "reject") {
+      this.metricsRecorder.rejectedBufferFull++;
+      throw new OutboundError(
+        "BUFFER_FULL",
+        `the broker asked producers to wait (${this.paused.reason ?? "paused"})`,
+        {
+          transport: name,
+        },
+      );
+    }
+    const headers: Headers = message.headers ? { ...message.headers } : {};
+    const serialized = serializeValue(this.parts.serializer, message, headers, name);
+    const count = this.partitionCache!.cached(message.topic);
+    if (!(serialized instanceof Promise) && count !== undefined) {
+      const record = finishRecord(
+        message,
+        serialized,
+        headers,
+        this.parts.serializer.contentType,
+        this.maxMessageBytes,
+        name,
+      );
+      const partition = this.choosePartition(message, record.key, count);
+      if (this.buffer.tryReserve(record.sizeBytes)) {
+        return this.enqueue(message, { ...record, partition }, startedAt);
+      }
+    }
+    return this.admitSlowly(message, startedAt, headers, serialized);
+  }
+
+  private async admitSlowly(
+    message: OutboundMessage,
+    startedAt: number,
+    headers: Headers,
+    serialized: unknown,
+  ): Promise<DeliveryReport> {
+    let rejectAdmission: (e: OutboundError) => void = () => {};
+    const cancelled = new Promise<never>((_, reject) => {
+      rejectAdmission = reject;
+    });
+    const entry = { message, reject: rejectAdmission };
+    this.admitting.add(entry);
+    try {
+      const value = await Promise.race([serialized, cancelled]);
+      const record = finishRecord(
+        message,
+        value,
+        headers,
+        this.parts.serializer.contentType,
+        this.maxMessageBytes,
+        this.transportName,
+      );
+      const deadline = startedAt + this.options.deliveryTimeoutMs;
+      const count = await Promise.race([this.partitionCache!.get(message.topic, deadline), cancelled]);
+      const partition = this.choosePartition(message, record.key, count);
+      if (!this.buffer.tryReserve(record.sizeBytes)) {
+        if (this.options.onBufferFull === "reject") {
+          this.metricsRecorder.rejectedBufferFull++;
+          this.emitBackpressure(true, "buffer full");
+          throw new OutboundError(
+            "BUFFER_FULL",
+            `buffer full: ${this.buffer.usedBytes} of ${this.buffer.maxBytes} bytes in use (onBufferFull: "reject")`,
+            { transport: this.transportName },
+          );
+        }
+        this.metricsRecorder.blockedSends++;
+        this.emitBackpressure(true, "buffer full");
+        const reservation = this.buffer.reserve(record.sizeBytes, this.options.maxBlockMs);
+        // If close() cancels us while we wait, give the space back once it is granted.
+        reservation.catch(() => undefined);
+        try {
+          await Promise.race([reservation, cancelled]);
+        } catch (error) {
+          reservation.then(
+            () => this.buffer.release(record.sizeBytes),
+            () => undefined,
+          );
+          throw error;
+        }
+      }
+      this.admitting.delete(entry);
+      if (this.closing && this.closeResult && this.forced) {
+        this.buffer.release(record.sizeBytes);
+        throw this.closedError();
+      }
+      return await this.enqueue(message, { ...record, partition }, startedAt);
+    } catch (error) {
+      this.admitting.delete(entry);
+      const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
+      this.metricsRecorder.failed++;
+      this.emitIf("failure", { message, error: e });
+      this.checkIdle();
+      throw e;
+    }
+  }
+
+  /** Partition for a message: explicit, then the partitioner for keys, then sticky for keyless. */
+  private choosePartition(message: OutboundMessage, key: Uint8Array | undefined, count: number): number {
+    const caps = this.caps!;
+    if (message.partition !== undefined) {
+      if (message.partition >= count) {
+        throw new OutboundError(
+          "INVALID_MESSAGE",
+          `partition ${message.partition} does not exist: ${message.topic} has ${count} partition(s)`,
+          { transport: this.transportName },
+        );
+      }
+      return message.partition;
+    }
+    if (!caps.partitioned || count <= 1) return 0;
+    if (key !== undefined || this.parts.partitionKeyless) {
+      const p = this.partitioner!.partition({ topic: message.topic, key, partitions: count });
+      if (!Number.isInteger(p) || p < 0 || p >= count) {
+        throw new OutboundError(
+          "INVALID_MESSAGE",
+          `partitioner ${this.partitioner!.name} returned ${String(p)} for a topic with ${count} partitions`,
+          { transport: this.transportName },
+        );
+      }
+      return p;
+    }
+    return this.sticky.current(message.topic, count);
+  }
+
+  private enqueue(
+    message: OutboundMessage,
+    record: OutboundRecord,
+    startedAt: number,
+  ): Promise<DeliveryReport> {
+    return new Promise<DeliveryReport>((resolve, reject) => {
+      const pending: Pending = {
+        message,
+        record,
+        startedAt,
+        deadline: startedAt + this.options.deliveryTimeoutMs,
+        enqueuedAt: performance.now(),
+        sticky: message.key === undefined && message.partition === undefined && !this.parts.partitionKeyless,
+        settled: false,
+        lastError: undefined,
+        firstFailureAt: undefined,
+        resolve,
+        reject,
+      };
+      this.pendingCount++;
+      if (this.sweeper === undefined) this.startSweeper();
+      const lane = this.laneFor(record.topic, record.partition);
+      lane.push(pending);
+      this.scheduleDrain(lane);
+    });
+  }
+
+  private laneFor(topic: string, partition: number): Lane {
+    const id = `${partition}\u0000${topic}`;
+    let lane = this.lanes.get(id);
+    if (!lane) {
+      lane = new Lane(topic, partition);
+      this.lanes.set(id, lane);
+    }
+    return lane;
+  }
+
+  // ---------------------------------------------------------------- drain and dispatch
+
+  /** Drains dirty lanes after the current burst of synchronous sends. */
+  private scheduleDrain(lane: Lane): void {
+    if (lane.scheduled) return;
+    lane.scheduled = true;
+    this.dirtyLanes.push(lane);
+    if (!this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(this.drainDirty);
+    }
+  }
+
+  private readonly drainDirty = (): void => {
+    this.drainQueued = false;
+    const lanes = this.dirtyLanes;
+    this.dirtyLanes = [];
+    for (const lane of lanes) {
+      lane.scheduled = false;
+      this.drain(lane);
+    }
+  };
+
+  private drain(lane: Lane): void {
+    if (this.paused.paused || !this.transport) return;
+    const linger = this.options.lingerMs;
+    while (lane.inFlight < this.maxInFlight && lane.queue.length > 0) {
+      const now = performance.now();
+      if (now < lane.retryAt) {
+        this.wakeLane(lane, lane.retryAt);
+        return;
+      }
+      const head = lane.queue.peek()!;
+      const ready =
+        linger === 0 ||
+        this.flushing > 0 ||
+        this.closing ||
+        head.record.attempt > 1 ||
+        lane.queue.length >= this.maxRecords ||
+        lane.queuedBytes >= this.maxBytes ||
+        now - head.enqueuedAt >= linger;
+      if (!ready) {
+        this.wakeLane(lane, head.enqueuedAt + linger);
+        return;
+      }
+      const records = this.takeBatch(lane, now);
+      if (records.length > 0) this.dispatch(lane, records, now);
+    }
+  }
+
+  private wakeLane(lane: Lane, at: number): void {
+    if (lane.wakeTimer && lane.wakeAt <= at) return;
+    lane.clearWake();
+    lane.wakeAt = at;
+    lane.wakeTimer = setTimeout(
+      () => {
+        lane.wakeTimer = undefined;
+        lane.wakeAt = 0;
+        this.drain(lane);
+      },
+      Math.max(0, Math.ceil(at - performance.now())),
+    );
+  }
+
+  /** Cuts a batch from the lane's head within the record and byte limits, failing expired records. */
+  private takeBatch(lane: Lane, now: number): Pending[] {
+    const batch: Pending[] = [];
+    let bytes = 0;
+    while (batch.length < this.maxRecords) {
+      const head = lane.queue.peek();
+      if (!head) break;
+      if (batch.length > 0 && bytes + head.record.sizeBytes > this.maxBytes) break;
+      lane.shift();
+      if (head.settled) continue;
+      if (now >= head.deadline) {
+        this.fail(head, this.expiredError(head, now));
+        continue;
+      }
+      batch.push(head);
+      bytes += head.record.sizeBytes;
+    }
+    return batch;
+  }
+
+  private dispatch(lane: Lane, records: Pending[], now: number): void {
+    const transport = this.transport!;
+    lane.inFlight++;
+    let earliest = Number.POSITIVE_INFINITY;
+    let bytes = 0;
+    let stickyUsed = false;
+    const batchRecords: OutboundRecord[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const p = records[i]!;
+      if (p.deadline < earliest) earliest = p.deadline;
+      bytes += p.record.sizeBytes;
+      if (p.sticky) stickyUsed = true;
+      batchRecords[i] = p.record;
+    }
+    // Keyless messages move to another partition once a batch for this one is on its way.
+    if (stickyUsed) {
+      const count = this.partitionCache?.cached(lane.topic);
+      if (count !== undefined && count > 1) this.sticky.next(lane.topic, count, lane.partition);
+    }
+    const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, Math.ceil(earliest - now)));
+    const controller = new AbortController();
+    const request: InFlightRequest = {
+      lane,
+      records,
+      controller,
+      done: false,
+      timer: setTimeout(() => this.onRequestTimeout(request, timeoutMs), timeoutMs),
+    };
+    this.inFlight.add(request);
+    this.metricsRecorder.requests++;
+    this.metricsRecorder.batchRecords.record(records.length);
+    this.metricsRecorder.batchBytes.record(bytes);
+    let result: Promise<RecordResult[]>;
+    try {
+      result = transport.send(
+        { topic: lane.topic, partition: lane.partition, acks: this.options.acks, records: batchRecords },
+        { signal: controller.signal, timeoutMs },
+      );
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    result.then(
+      (results) => this.onRequestDone(request, results, undefined),
+      (error: unknown) =>
+        this.onRequestDone(
+          request,
+          undefined,
+          toOutboundError(error, "BROKER_UNAVAILABLE", {
+            transport: transport.name,
+            kind: "unknown-outcome",
+          }),
+        ),
+    );
+  }
+
+  private onRequestTimeout(request: InFlightRequest, timeoutMs: number): void {
+    if (request.done) return;
+    request.controller.abort();
+    const error = new OutboundError(
+      "TIMEOUT",
+      `no answer from the broker within ${timeoutMs} ms for ${request.records.length} record(s) to ${request.lane.topic}; the broker may hold them`,
+      { transport: this.transportName, kind: "unknown-outcome" },
+    );
+    this.onRequestDone(request, undefined, error);
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  private onRequestDone(
+    request: InFlightRequest,
+    results: RecordResult[] | undefined,
+    error: OutboundError | undefined,
+  ): void {
+    if (request.done) return;
+    request.done = true;
+    clearTimeout(request.timer);
+    this.inFlight.delete(request);
+    const { lane, records } = request;
+    lane.inFlight--;
+    if (results !== undefined && (!Array.isArray(results) || results.length !== records.length)) {
+      error = new OutboundError(
+        "PROTOCOL_ERROR",
+        `transport returned ${Array.isArray(results) ? results.length : "no"} results for ${records.length} records`,
+        { transport: this.transportName, kind: "unknown-outcome" },
+      );
+      results = undefined;
+    }
+    const now = performance.now();
+    const retry: Pending[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const p = records[i]!;
+      if (p.settled) continue;
+      const r = results ? results[i]! : undefined;
+      if (r?.ok) this.succeed(p, r, now);
+      else this.handleFailure(p, r ? r.error : error!, now, retry);
+    }
+    if (retry.length > 0) this.scheduleRetry(lane, retry, now);
+    if (lane.queue.length > 0) this.drain(lane);
+    this.checkIdle();
+  }
+
+  private handleFailure(p: Pending, error: OutboundError, now: number, retry: Pending[]): void {
+    const e =
+      error instanceof OutboundError
+        ? error
+        : toOutboundError(error, "INTERNAL", { transport: this.transportName });
+    p.lastError = e;
+    p.firstFailureAt ??= Date.now();
+    const nextDelay = backoffDelay(this.options.retry, p.record.attempt);
+    if (RETRYABLE_KINDS.has(e.kind) && !this.forced && now + nextDelay < p.deadline) {
+      retry.push(p);
+      return;
+    }
+    if (RETRYABLE_KINDS.has(e.kind) && now + nextDelay >= p.deadline) {
+      this.fail(
+        p,
+        new OutboundError(
+          e.code === "TIMEOUT" ? "TIMEOUT" : e.code,
+          `${stripPrefix(e.message)} (gave up after ${p.record.attempt} attempt(s): deliveryTimeoutMs ${this.options.deliveryTimeoutMs} ms would pass before the next retry)`,
+          {
+            transport: this.transportName,
+            kind: e.kind,
+            cause: e,
+            brokerCode: e.brokerCode,
+            details: { attempts: p.record.attempt },
+          },
+        ),
+      );
+      return;
+    }
+    this.fail(p, e);
+  }
+
+  private scheduleRetry(lane: Lane, retry: Pending[], now: number): void {
+    let attempt = 1;
+    for (const p of retry) {
+      p.record.attempt++;
+      if (p.record.attempt > attempt) attempt = p.record.attempt;
+    }
+    this.metricsRecorder.retries += retry.length;
+    const delay = backoffDelay(this.options.retry, attempt - 1);
+    lane.retryAt = Math.max(lane.retryAt, now + delay);
+    lane.requeueFront(retry);
+    if (this.listenerCount("retry") > 0) {
+      for (const p of retry) {
+        this.emit("retry", {
+          message: p.message,
+          error: p.lastError!,
+          attempt: p.record.attempt,
+          delayMs: delay,
+        });
+      }
+    }
+    this.logger.debug(
+      {
+        topic: lane.topic,
+        partition: lane.partition,
+        records: retry.length,
+        attempt,
+        delayMs: delay,
+        error: retry[0]!.lastError?.message,
+      },
+      "retrying",
+    );
+  }
+
+  private succeed(p: Pending, r: RecordSuccess, now: number): void {
+    p.settled = true;
+    this.release(p);
+    const report: DeliveryReport = {
+      topic: p.record.topic,
+      partition: r.partition ?? (this.caps!.partitioned ? p.record.partition : undefined),
+      offset: r.offset,
+      messageId: r.messageId,
+      timestamp: r.timestamp ?? p.record.timestamp,
+      attempts: p.record.attempt,
+      acknowledged: r.acknowledged ?? this.options.acks !== "none",
+      latencyMs: now - p.startedAt,
+    };
+    this.metricsRecorder.acked++;
+    this.metricsRecorder.latency.record(report.latencyMs);
+    p.resolve(report);
+    if (this.listenerCount("ack") > 0) this.emit("ack", { message: p.message, report });
+  }
+
+  private fail(p: Pending, error: OutboundError): void {
+    if (p.settled) return;
+    p.settled = true;
+    this.release(p);
+    this.metricsRecorder.failed++;
+    this.metricsRecorder.latency.record(performance.now() - p.startedAt);
+    if (error.kind !== "retriable" || this.logger !== silentLogger) {
+      this.logger.warn(
+        { topic: p.record.topic, code: error.code, attempts: p.record.attempt },
+        error.message,
+      );
+    }
+    p.reject(error);
+    this.emitIf("failure", { message: p.message, error });
+  }
+
+  private release(p: Pending): void {
+    this.pendingCount--;
+    this.buffer.release(p.record.sizeBytes);
+  }
+
+  private expiredError(p: Pending, now: number): OutboundError {
+    const mayBeHeld = p.lastError?.kind === "unknown-outcome";
+    const last = p.lastError ? `; last error: ${stripPrefix(p.lastError.message)}` : "";
+    return new OutboundError(
+      "TIMEOUT",
+      `not delivered within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms, ${Math.round(now - p.startedAt)} ms elapsed, ${p.record.attempt} attempt(s))${last}`,
+      {
+        transport: this.transportName,
+        kind: mayBeHeld ? "unknown-outcome" : "retriable",
+        cause: p.lastError,
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- deadlines
+
+  /** Fails queued records whose deadline passed even when their lane cannot send (paused, backoff). */
+  private startSweeper(): void {
+    this.sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const lane of this.lanes.values()) {
+        for (
+          let head = lane.queue.peek();
+          head && (head.settled || now >= head.deadline);
+          head = lane.queue.peek()
+        ) {
+          lane.shift();
+          if (!head.settled) this.fail(head, this.expiredError(head, now));
+        }
+      }
+      this.checkIdle();
+    }, 100);
+    this.sweeper.unref?.();
+  }
+
+  // ---------------------------------------------------------------- backpressure
+
+  private onTransportBackpressure(state: BackpressureState): void {
+    const wasPaused = this.paused.paused;
+    this.paused = state;
+    if (wasPaused === state.paused) return;
+    this.logger.warn(
+      { paused: state.paused, reason: state.reason },
+      state.paused ? "broker asked to pause" : "broker resumed",
+    );
+    this.emitBackpressure(
+      state.paused,
+      state.reason ?? (state.paused ? "transport paused" : "transport resumed"),
+    );
+    if (!state.paused)
+      for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.scheduleDrain(lane);
+  }
+
+  private emitBackpressure(paused: boolean, reason: string): void {
+    this.emitIf("backpressure", { paused, reason, bufferedBytes: this.buffer.usedBytes });
+  }
+
+  // ---------------------------------------------------------------- flush and close
+
+  async flush(): Promise<void> {
+    if (!this.caps && this.admitting.size === 0) return;
+    this.flushing++;
+    try {
+      for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.drain(lane);
+      await this.idle();
+    } finally {
+      this.flushing--;
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.pendingCount === 0 && this.admitting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private checkIdle(): void {
+    if (this.pendingCount !== 0 || this.admitting.size !== 0) return;
+    if (this.sweeper !== undefined) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+
+  private forced = false;
+
+  close(options: { timeoutMs?: number } = {}): Promise<CloseResult> {
+    if (!this.closeResult)
+      this.closeResult = this.closeOnce(options.timeoutMs ?? this.options.closeTimeoutMs);
+    return this.closeResult;
+  }
+
+  private async closeOnce(timeoutMs: number): Promise<CloseResult> {
+    this.closing = true;
+    for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.drain(lane);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      this.idle().then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const undelivered: Undelivered[] = timedOut ? this.forceClose(timeoutMs) : [];
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const lane of this.lanes.values()) lane.clearWake();
+    if (this.transport && this.connecting) {
+      await withTimeout(this.transport.close(), Math.max(1000, Math.min(timeoutMs, 10_000))).catch(
+        (error: unknown) => {
+          this.logger.warn({ error: String(error) }, "transport close failed");
+        },
+      );
+    }
+    this.logger.info({ undelivered: undelivered.length }, "producer closed");
+    return { undelivered };
+  }
+
+  /** Fails everything still pending when close() gives up, and returns it to the caller. */
+  private forceClose(timeoutMs: number): Undelivered[] {
+    this.forced = true;
+    const undelivered: Undelivered[] = [];
+    const closedBeforeSend = new OutboundError(
+      "CLOSED",
+      `producer closed before the message was sent (close timeout ${timeoutMs} ms)`,
+      { transport: this.transportName, kind: "retriable" },
+    );
+    for (const entry of [...this.admitting]) {
+      this.admitting.delete(entry);
+      undelivered.push({ message: entry.message, error: closedBeforeSend });
+      entry.reject(closedBeforeSend);
+    }
+    this.buffer.rejectAll(closedBeforeSend);
+    for (const request of [...this.inFlight]) {
+      request.done = true;
+      clearTimeout(request.timer);
+      request.controller.abort();
+      this.inFlight.delete(request);
+      request.lane.inFlight--;
+      const error = new OutboundError(
+        "TIMEOUT",
+        `producer closed while the message was in flight (close timeout ${timeoutMs} ms); the broker may hold it`,
+        { transport: this.transportName, kind: "unknown-outcome" },
+      );
+      for (const p of request.records) {
+        if (p.settled) continue;
+        undelivered.push({ message: p.message, error });
+        this.fail(p, error);
+      }
+    }
+    for (const lane of this.lanes.values()) {
+      for (const p of lane.queue.drainAll()) {
+        if (p.settled) continue;
+        const error = p.lastError?.kind === "unknown-outcome" ? p.lastError : closedBeforeSend;
+        undelivered.push({ message: p.message, error });
+        this.fail(p, error);
+      }
+      lane.queuedBytes = 0;
+    }
+    this.checkIdle();
+    return undelivered;
+  }
+
+  private closedError(): OutboundError {
+    return new OutboundError("CLOSED", "producer is closed", { transport: this.transportName });
+  }
+
+  // ---------------------------------------------------------------- observation
+
+  metrics(): ProducerMetrics {
+    return this.metricsRecorder.snapshot({
+      pending: this.pendingCount + this.admitting.size,
+      bufferedBytes: this.buffer.usedBytes,
+      bufferMaxBytes: this.buffer.maxBytes,
+      inFlightRequests: this.inFlight.size,
+    });
+  }
+
+  describeConfig(): Record<string, unknown> {
+    return describeConfig(this.parts.parsed);
+  }
+
+  private emitIf<E extends ProducerEventName>(event: E, payload: ProducerEvents[E]): void {
+    if (this.listenerCount(event) > 0) this.emit(event, payload);
+  }
+
+  override on<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override off<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this {
+    return super.off(event, listener as (...args: unknown[]) => void);
+  }
+}
+
+function stripPrefix(message: string): string {
+  return message.replace(/^\[outbound\] (\[[^\]]+\] )?/, "");
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

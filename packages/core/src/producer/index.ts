@@ -1,0 +1,10 @@
+export { type BackoffPolicy, backoffDelay } from "./backoff.js";
+export { createProducer } from "./create.js";
+export type {
+  CloseResult,
+  Producer,
+  ProducerEventName,
+  ProducerEvents,
+  SendSettled,
+  Undelivered,
+} from "./types.js";

@@ -1,0 +1,45 @@
+import { Deque } from "./deque.js";
+import type { Pending } from "./pending.js";
+
+/**
+ * The queue for one topic and partition. Batches are cut from its head; retried records go
+ * back to its head, and the lane waits out their backoff before anything behind them is sent,
+ * which is what keeps per-key order under retries.
+ */
+export class Lane {
+  readonly queue = new Deque<Pending>();
+  queuedBytes = 0;
+  inFlight = 0;
+  /** `performance.now()` before which nothing is sent (retry backoff). */
+  retryAt = 0;
+  wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  wakeAt = 0;
+  scheduled = false;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+
+  push(p: Pending): void {
+    this.queue.push(p);
+    this.queuedBytes += p.record.sizeBytes;
+  }
+
+  shift(): Pending | undefined {
+    const p = this.queue.shift();
+    if (p) this.queuedBytes -= p.record.sizeBytes;
+    return p;
+  }
+
+  requeueFront(items: Pending[]): void {
+    this.queue.unshiftAll(items);
+    for (const p of items) this.queuedBytes += p.record.sizeBytes;
+  }
+
+  clearWake(): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = 0;
+  }
+}

@@ -1,0 +1,52 @@
+import type { OutboundError } from "../errors/index.js";
+import type { DeliveryReport, OutboundMessage } from "../message/index.js";
+import type { ProducerMetrics } from "../metrics/index.js";
+
+export type SendSettled =
+  | { status: "fulfilled"; value: DeliveryReport }
+  | { status: "rejected"; reason: OutboundError };
+
+export interface Undelivered {
+  message: OutboundMessage;
+  error: OutboundError;
+}
+
+export interface CloseResult {
+  /** Messages that were not delivered when close gave up waiting; each `send()` rejected too. */
+  undelivered: Undelivered[];
+}
+
+export interface ProducerEvents {
+  ack: { message: OutboundMessage; report: DeliveryReport };
+  retry: { message: OutboundMessage; error: OutboundError; attempt: number; delayMs: number };
+  failure: { message: OutboundMessage; error: OutboundError };
+  backpressure: { paused: boolean; reason: string; bufferedBytes: number };
+}
+
+export type ProducerEventName = keyof ProducerEvents;
+
+/** The producer an application holds. One per process is usual; it is safe to share. */
+export interface Producer {
+  /** Connects now instead of on the first send; rejects with the connection's error. */
+  connect(): Promise<void>;
+  /**
+   * Resolves once the broker acknowledged the message at the configured `acks` level. Rejects
+   * with an `OutboundError` after retries or `deliveryTimeoutMs`. Never throws synchronously.
+   */
+  send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport>;
+  /** One settled result per message, in order; a failure never hides the others' outcomes. */
+  sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]>;
+  /** Sends everything buffered now (ignoring `lingerMs`) and waits until it is settled. */
+  flush(): Promise<void>;
+  /**
+   * Stops accepting messages, sends what is buffered, and waits up to `timeoutMs`. Whatever is
+   * still undelivered then is failed and returned, never dropped.
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+  metrics(): ProducerMetrics;
+  on<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this;
+  off<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this;
+  /** The effective config, with credentials masked. */
+  describeConfig(): Record<string, unknown>;
+  readonly transportName: string;
+}

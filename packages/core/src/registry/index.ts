@@ -1,0 +1,1 @@
+export { findTransport, registerTransport, transportNames } from "./registry.js";

@@ -1,0 +1,121 @@
+import { redactUrl } from "../config/redact.js";
+import { OutboundError } from "../errors/index.js";
+import type { TransportModule } from "../transport/index.js";
+
+interface Entry {
+  name: string;
+  schemes: readonly string[];
+  /** npm package that holds the transport, for the install hint. */
+  packageName: string;
+  load: () => Promise<TransportModule>;
+}
+
+async function importTransport(packageName: string): Promise<TransportModule> {
+  // A variable specifier keeps bundlers and TypeScript from requiring every transport up front.
+  const specifier: string = packageName;
+  let mod: { transport?: TransportModule; default?: { transport?: TransportModule } };
+  try {
+    mod = await import(specifier);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const missing =
+      code === "ERR_MODULE_NOT_FOUND" ||
+      code === "MODULE_NOT_FOUND" ||
+      (error instanceof Error &&
+        /Cannot find (module|package)|Failed to load url/i.test(error.message) &&
+        error.message.includes(packageName));
+    if (missing) {
+      throw new OutboundError(
+        "TRANSPORT_NOT_INSTALLED",
+        `transport package ${packageName} is not installed; install it with: npm install ${packageName}`,
+        { cause: error },
+      );
+    }
+    throw new OutboundError("TRANSPORT_NOT_INSTALLED", `transport package ${packageName} failed to load`, {
+      cause: error,
+    });
+  }
+  const module = mod.transport ?? mod.default?.transport;
+  if (!module || typeof module.create !== "function") {
+    throw new OutboundError("TRANSPORT_NOT_INSTALLED", `${packageName} does not export a transport module`);
+  }
+  return module;
+}
+
+const builtin = (name: string, schemes: string[]): Entry => {
+  const packageName = `@outbound/${name}`;
+  return { name, schemes, packageName, load: () => importTransport(packageName) };
+};
+
+const entries = new Map<string, Entry>(
+  [
+    builtin("memory", ["memory"]),
+    builtin("kafka", ["kafka"]),
+    builtin("rabbitmq", ["amqp", "amqps"]),
+    builtin("sqs", ["sqs"]),
+    builtin("pulsar", ["pulsar", "pulsar+ssl"]),
+  ].map((e) => [e.name, e]),
+);
+
+/**
+ * Adds or replaces a transport so it can be chosen by name or URL scheme: a third-party
+ * transport, or one of ours already imported (then no lazy import happens).
+ */
+export function registerTransport(module: TransportModule, packageName = module.name): void {
+  entries.set(module.name, {
+    name: module.name,
+    schemes: module.schemes,
+    packageName,
+    load: async () => module,
+  });
+}
+
+/** Names that may appear as config sections (`{ kafka: {...} }`). */
+export function transportNames(): ReadonlySet<string> {
+  return new Set(entries.keys());
+}
+
+function entryForScheme(url: string): Entry {
+  const match = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (!match) {
+    throw new OutboundError(
+      "INVALID_CONFIG",
+      `url "${redactUrl(url)}" has no scheme; expected for example kafka://host:9092`,
+    );
+  }
+  const scheme = match[1]!.toLowerCase();
+  for (const entry of entries.values()) if (entry.schemes.includes(scheme)) return entry;
+  throw new OutboundError(
+    "UNKNOWN_TRANSPORT",
+    `no transport for URL scheme "${scheme}://"; known schemes: ${[...entries.values()].flatMap((e) => e.schemes.map((s) => `${s}://`)).join(", ")}`,
+  );
+}
+
+function entryForName(name: string): Entry {
+  const entry = entries.get(name);
+  if (!entry) {
+    throw new OutboundError(
+      "UNKNOWN_TRANSPORT",
+      `unknown transport "${name}"; known transports: ${[...entries.keys()].join(", ")}`,
+    );
+  }
+  return entry;
+}
+
+/** Resolves the transport a config names, without loading it (so config errors surface first). */
+export function findTransport(by: { name?: string; url?: string }): {
+  name: string;
+  load: () => Promise<TransportModule>;
+} {
+  const entry = by.name ? entryForName(by.name) : entryForScheme(by.url ?? "");
+  if (by.name && by.url) {
+    const fromUrl = entryForScheme(by.url);
+    if (fromUrl.name !== entry.name) {
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `transport "${by.name}" does not match the url scheme of "${redactUrl(by.url)}" (${fromUrl.name})`,
+      );
+    }
+  }
+  return { name: entry.name, load: entry.load };
+}
