@@ -1,0 +1,394 @@
+import { type Headers, OutboundError, type RecordResult } from "@outbound/core";
+import {
+  type MemoryBrokerOptions,
+  type ResolvedBrokerOptions,
+  resolveBrokerOptions,
+} from "./broker-options.js";
+import { formatBytes, recordSize } from "./byte-size.js";
+import { FaultInjector } from "./faults.js";
+import type { ProduceRecord, ProduceRequest } from "./produce-request.js";
+import type { StoredMessage } from "./stored-message.js";
+import { type MessageFilter, TopicLog } from "./topic-log.js";
+
+export interface CreateTopicOptions {
+  /** Default: the broker's `defaultPartitions`. */
+  partitions?: number;
+  /** Messages need a key, which becomes their FIFO group. Default false. */
+  fifo?: boolean;
+}
+
+/** A topic as the inspection API describes it. */
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+  fifo: boolean;
+  messages: number;
+}
+
+/** What the broker has done since it was created or last `reset()`. */
+export interface BrokerStats {
+  /** Produce requests received, including rejected ones. */
+  requests: number;
+  /** Requests rejected whole (disconnects, injected failures, oversize batches). */
+  rejectedRequests: number;
+  /** Records appended to a partition. */
+  stored: number;
+  /** Records acknowledged without being stored, because their id was inside the dedup window. */
+  duplicates: number;
+  /** Records that failed on their own while the rest of their request went through. */
+  rejectedRecords: number;
+}
+
+const utf8 = new TextDecoder();
+
+function failure(code: OutboundError["code"], message: string, brokerCode?: string): OutboundError {
+  return new OutboundError(
+    code,
+    message,
+    brokerCode === undefined ? { transport: "memory" } : { transport: "memory", brokerCode },
+  );
+}
+
+/**
+ * An in-process broker with the semantics producers rely on: topics with partitions and offsets,
+ * size limits, FIFO groups, a dedup window, plus injectable faults ({@link faults}) and an
+ * inspection API for tests. The memory transport is a thin client over it.
+ */
+export class MemoryBroker {
+  /** Latency, failures, hangs, disconnects and flow control, for tests. */
+  readonly faults = new FaultInjector();
+  private settingsValue: ResolvedBrokerOptions;
+  private readonly logs = new Map<string, TopicLog>();
+  private readonly appendListeners = new Set<() => void>();
+  private counters: BrokerStats = emptyStats();
+
+  constructor(
+    options: MemoryBrokerOptions = {},
+    /** Shown in errors and `describe()`; the registry sets it for named brokers. */
+    readonly name = "anonymous",
+  ) {
+    this.settingsValue = resolveBrokerOptions(options);
+  }
+
+  /** The broker's limits and defaults, every field filled in. */
+  get settings(): Readonly<ResolvedBrokerOptions> {
+    return this.settingsValue;
+  }
+
+  /** Changes settings; limits apply to the next request, `defaultPartitions` to the next new topic. */
+  configure(options: MemoryBrokerOptions): void {
+    this.settingsValue = resolveBrokerOptions({ ...this.settingsValue, ...options });
+  }
+
+  /** Creates a topic. Creating an existing topic again with the same settings does nothing. */
+  createTopic(name: string, options: CreateTopicOptions = {}): void {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new OutboundError("INVALID_CONFIG", "a topic name must be a non-empty string", {
+        transport: "memory",
+      });
+    }
+    const partitions = options.partitions ?? this.settingsValue.defaultPartitions;
+    if (!Number.isSafeInteger(partitions) || partitions < 1) {
+      throw new OutboundError("INVALID_CONFIG", `partitions must be a positive integer, got ${partitions}`, {
+        transport: "memory",
+      });
+    }
+    const fifo = options.fifo ?? false;
+    const existing = this.logs.get(name);
+    if (existing) {
+      if (existing.partitions === partitions && existing.fifo === fifo) return;
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `topic ${name} already exists with ${existing.partitions} partition(s)${existing.fifo ? ", fifo" : ""}`,
+        { transport: "memory", brokerCode: "TOPIC_EXISTS" },
+      );
+    }
+    this.logs.set(
+      name,
+      new TopicLog(name, { partitions, fifo }, () => this.settingsValue.dedupWindowMs, this.now),
+    );
+  }
+
+  /** Raises a topic's partition count, as Kafka's `CreatePartitions` does; it never shrinks. */
+  createPartitions(name: string, total: number): void {
+    const log = this.requireTopic(name);
+    if (!Number.isSafeInteger(total) || total < log.partitions) {
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `${name} has ${log.partitions} partitions; cannot set ${total}`,
+        {
+          transport: "memory",
+        },
+      );
+    }
+    log.growTo(total);
+  }
+
+  deleteTopic(name: string): boolean {
+    return this.logs.delete(name);
+  }
+
+  /** Partition count of a topic, creating it first when auto-creation is on. */
+  partitionsFor(name: string): number {
+    return this.topicForProduce(name).partitions;
+  }
+
+  /**
+   * Handles one produce request: waits out injected latency, hangs and pauses, then stores each
+   * record or fails it on its own. Rejects only when the whole request fails.
+   */
+  async produce(request: ProduceRequest, signal?: AbortSignal): Promise<RecordResult[]> {
+    this.counters.requests += 1;
+    try {
+      if (!this.faults.connected) {
+        throw failure("BROKER_UNAVAILABLE", `memory broker ${this.name} is disconnected`, "DISCONNECTED");
+      }
+      await this.faults.hold(signal);
+      const injected = this.faults.takeRequestFailure();
+      if (injected) throw injected;
+      return this.apply(request);
+    } catch (error) {
+      this.counters.rejectedRequests += 1;
+      throw error;
+    }
+  }
+
+  /** Stored messages of a topic, in append order (or one partition's, in offset order). */
+  messages(topic: string, filter: MessageFilter = {}): StoredMessage[] {
+    return this.logs.get(topic)?.messages(filter) ?? [];
+  }
+
+  /** Names of the topics that exist, sorted. */
+  topics(): string[] {
+    return [...this.logs.keys()].sort();
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    const log = this.logs.get(name);
+    return log && { name, partitions: log.partitions, fifo: log.fifo, messages: log.size };
+  }
+
+  /** Messages stored on one topic (or one partition of it), or on every topic when none is given. */
+  count(topic?: string, filter: { partition?: number } = {}): number {
+    if (topic === undefined) {
+      let total = 0;
+      for (const log of this.logs.values()) total += log.size;
+      return total;
+    }
+    return this.logs.get(topic)?.count(filter.partition) ?? 0;
+  }
+
+  stats(): BrokerStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * Resolves with the topic's messages once it holds at least `count`; rejects with `TIMEOUT`
+   * saying how many arrived when `timeoutMs` passes first.
+   */
+  waitFor(topic: string, count: number, timeoutMs = 5_000): Promise<StoredMessage[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.count(topic) < count) return;
+        done();
+        resolve(this.messages(topic));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new OutboundError(
+            "TIMEOUT",
+            `waited ${timeoutMs} ms for ${count} message(s) on ${topic}; it holds ${this.count(topic)}`,
+            { transport: "memory", kind: "terminal" },
+          ),
+        );
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.appendListeners.delete(check);
+      };
+      this.appendListeners.add(check);
+      check();
+    });
+  }
+
+  /** Empties one topic, or all of them, keeping the topics; offsets and dedup restart. */
+  clear(topic?: string): void {
+    if (topic === undefined) for (const log of this.logs.values()) log.clear();
+    else this.logs.get(topic)?.clear();
+  }
+
+  /** Deletes every topic, clears every fault and zeroes the stats. */
+  reset(): void {
+    this.logs.clear();
+    this.faults.reset();
+    this.counters = emptyStats();
+  }
+
+  private readonly now = (): number => this.settingsValue.now();
+
+  private requireTopic(name: string): TopicLog {
+    const log = this.logs.get(name);
+    if (!log) throw failure("UNKNOWN_DESTINATION", `topic ${name} does not exist`, "UNKNOWN_TOPIC");
+    return log;
+  }
+
+  private topicForProduce(name: string): TopicLog {
+    if (
+      !this.logs.has(name) &&
+      this.settingsValue.autoCreateTopics &&
+      typeof name === "string" &&
+      name !== ""
+    ) {
+      this.createTopic(name);
+    }
+    return this.requireTopic(name);
+  }
+
+  private apply(request: ProduceRequest): RecordResult[] {
+    const log = this.topicForProduce(request.topic);
+    const { partition, records } = request;
+    if (!Number.isInteger(partition) || partition < 0 || partition >= log.partitions) {
+      throw failure(
+        "UNKNOWN_DESTINATION",
+        `partition ${partition} of ${log.name} does not exist (it has ${log.partitions})`,
+        "UNKNOWN_PARTITION",
+      );
+    }
+    this.checkBatchLimits(records);
+    const results = records.map((record) => this.applyRecord(log, request, record));
+    if (results.some((r) => r.ok)) for (const listener of [...this.appendListeners]) listener();
+    return results;
+  }
+
+  private checkBatchLimits(records: readonly ProduceRecord[]): void {
+    const { maxBatchRecords, maxBatchBytes } = this.settingsValue;
+    if (records.length > maxBatchRecords) {
+      throw failure(
+        "MESSAGE_TOO_LARGE",
+        `batch of ${records.length} records exceeds the ${maxBatchRecords} limit`,
+        "BATCH_TOO_LARGE",
+      );
+    }
+    let bytes = 0;
+    for (const record of records) bytes += record.value instanceof Uint8Array ? recordSize(record) : 0;
+    if (bytes > maxBatchBytes) {
+      throw failure(
+        "MESSAGE_TOO_LARGE",
+        `batch of ${formatBytes(bytes)} exceeds the ${formatBytes(maxBatchBytes)} limit`,
+        "BATCH_TOO_LARGE",
+      );
+    }
+  }
+
+  private applyRecord(log: TopicLog, request: ProduceRequest, record: ProduceRecord): RecordResult {
+    const rejected = this.validate(log, record) ?? this.injectedRecordFailure(log, request, record);
+    if (rejected) {
+      this.counters.rejectedRecords += 1;
+      return { ok: false, error: rejected };
+    }
+    const acknowledged = request.acks !== "none";
+    if (record.id !== undefined) {
+      const first = log.dedup.lookup(record.id);
+      if (first) {
+        this.counters.duplicates += 1;
+        return {
+          ok: true,
+          partition: first.partition,
+          ...(acknowledged ? { offset: first.offset } : {}),
+          timestamp: record.timestamp,
+          acknowledged,
+        };
+      }
+    }
+    const stored = log.append({
+      partition: request.partition,
+      key: record.key && new Uint8Array(record.key),
+      value: new Uint8Array(record.value),
+      headers: copyHeaders(record.headers),
+      contentType: record.contentType,
+      timestamp: record.timestamp,
+      appendedAt: this.now(),
+      id: record.id,
+      delayMs: record.delayMs,
+      group: log.fifo && record.key ? utf8.decode(record.key) : undefined,
+    });
+    if (record.id !== undefined) log.dedup.remember(record.id, stored.partition, stored.offset);
+    this.counters.stored += 1;
+    // With acks "none" a real producer learns nothing back, so no offset is reported.
+    return {
+      ok: true,
+      partition: stored.partition,
+      ...(acknowledged ? { offset: stored.offset } : {}),
+      timestamp: record.timestamp,
+      acknowledged,
+    };
+  }
+
+  /** The broker's own checks, which hold whatever the client checked before sending. */
+  private validate(log: TopicLog, record: ProduceRecord): OutboundError | undefined {
+    if (
+      !(record.value instanceof Uint8Array) ||
+      (record.key !== undefined && !(record.key instanceof Uint8Array))
+    ) {
+      return failure("INVALID_MESSAGE", "key and value must be bytes (Uint8Array)", "INVALID_RECORD");
+    }
+    for (const value of Object.values(record.headers ?? {})) {
+      if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+        return failure(
+          "INVALID_MESSAGE",
+          "header values must be strings or bytes (Uint8Array)",
+          "INVALID_HEADER",
+        );
+      }
+    }
+    const size = recordSize(record);
+    const { maxMessageBytes, maxDelayMs } = this.settingsValue;
+    if (size > maxMessageBytes) {
+      return failure(
+        "MESSAGE_TOO_LARGE",
+        `message of ${formatBytes(size)} exceeds the ${formatBytes(maxMessageBytes)} limit`,
+        "MESSAGE_TOO_LARGE",
+      );
+    }
+    if (
+      record.delayMs !== undefined &&
+      !(Number.isFinite(record.delayMs) && record.delayMs >= 0 && record.delayMs <= maxDelayMs)
+    ) {
+      return failure(
+        "INVALID_MESSAGE",
+        `delayMs ${record.delayMs} is outside 0..${maxDelayMs}`,
+        "INVALID_DELAY",
+      );
+    }
+    if (log.fifo && (record.key === undefined || record.key.byteLength === 0)) {
+      return failure(
+        "INVALID_MESSAGE",
+        `FIFO topic ${log.name} needs a key, which is the message group`,
+        "MISSING_GROUP",
+      );
+    }
+    return undefined;
+  }
+
+  private injectedRecordFailure(
+    log: TopicLog,
+    request: ProduceRequest,
+    record: ProduceRecord,
+  ): OutboundError | undefined {
+    if (!this.faults.hasRecordFaults) return undefined;
+    return this.faults.takeRecordFailure({ ...record, topic: log.name, partition: request.partition });
+  }
+}
+
+function copyHeaders(headers: Headers): Headers {
+  const copy: Headers = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    copy[name] = typeof value === "string" ? value : new Uint8Array(value);
+  }
+  return copy;
+}
+
+function emptyStats(): BrokerStats {
+  return { requests: 0, rejectedRequests: 0, stored: 0, duplicates: 0, rejectedRecords: 0 };
+}

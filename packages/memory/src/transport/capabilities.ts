@@ -1,0 +1,24 @@
+import type { Capabilities } from "@outbound/core";
+import type { ResolvedBrokerOptions } from "../broker/broker-options.js";
+
+/** What the memory broker can do, derived from its current settings. */
+export function memoryCapabilities(settings: Readonly<ResolvedBrokerOptions>): Capabilities {
+  return {
+    maxBatchRecords: settings.maxBatchRecords,
+    maxBatchBytes: settings.maxBatchBytes,
+    maxMessageBytes: settings.maxMessageBytes,
+    partitioned: true,
+    keyOrdering: "partition",
+    headers: { supported: true, binaryValues: true },
+    dedup:
+      settings.dedupWindowMs > 0
+        ? { supported: true, windowMs: settings.dedupWindowMs }
+        : { supported: false },
+    delay: { supported: true, maxMs: settings.maxDelayMs },
+    timestamps: true,
+    acks: ["none", "leader", "all"],
+    transactions: false,
+    defaultPartitioner: "murmur2",
+    orderedInFlight: 1,
+  };
+}
