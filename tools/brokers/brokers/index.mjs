@@ -1,0 +1,19 @@
+import { kafka } from "./kafka.mjs";
+import { pulsar } from "./pulsar.mjs";
+import { rabbitmq } from "./rabbitmq.mjs";
+import { sqs } from "./sqs.mjs";
+import { toxiproxy } from "./toxiproxy.mjs";
+
+/** @type {Record<string, import("../lib/broker.mjs").Broker>} */
+const registry = { kafka, rabbitmq, sqs, pulsar, toxiproxy };
+
+export const allBrokers = Object.values(registry);
+
+/** The broker definition for `name`; throws on a name this tool does not manage. */
+export function brokerByName(name) {
+  const broker = registry[name];
+  if (!broker) {
+    throw new Error(`unknown broker "${name}"; known: kafka, rabbitmq, sqs, pulsar, toxiproxy`);
+  }
+  return broker;
+}

@@ -1,0 +1,32 @@
+/** A broker `pnpm brokers` manages. */
+export type BrokerName = "kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy";
+
+/** Broker endpoints for tests: environment overrides, else the local brokers' defaults. */
+export interface BrokerEndpoints {
+  /** Kafka PLAINTEXT bootstrap `host:port` (OUTBOUND_TEST_KAFKA, default 127.0.0.1:9092). */
+  kafka: string;
+  /**
+   * Kafka SASL_PLAINTEXT bootstrap `host:port` with SCRAM-SHA-256/512 and PLAIN, test-only user
+   * `outbound` / `outbound-secret` (OUTBOUND_TEST_KAFKA_SASL, default 127.0.0.1:9094).
+   */
+  kafkaSasl: string;
+  /** AMQP 0-9-1 URL (OUTBOUND_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672). */
+  amqp: string;
+  /** SQS endpoint URL (OUTBOUND_TEST_SQS_ENDPOINT, default http://127.0.0.1:9324). */
+  sqs: string;
+  /** Pulsar binary protocol URL (OUTBOUND_TEST_PULSAR_URL, default pulsar://127.0.0.1:6650). */
+  pulsar: string;
+  /** Pulsar admin REST and WebSocket base URL (OUTBOUND_TEST_PULSAR_HTTP, default http://127.0.0.1:8080). */
+  pulsarHttp: string;
+  /** toxiproxy REST API URL (OUTBOUND_TEST_TOXIPROXY, default http://127.0.0.1:8474). */
+  toxiproxy: string;
+}
+
+/** Environment variable that overrides each endpoint. */
+export declare const overrideVariables: Readonly<Record<keyof BrokerEndpoints, string>>;
+
+/** The endpoints tests should dial, read from the environment at call time. */
+export declare function endpoints(): BrokerEndpoints;
+
+/** True when an environment override points this broker's tests elsewhere, so nothing starts locally. */
+export declare function isExternal(broker: BrokerName): boolean;

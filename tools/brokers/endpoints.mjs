@@ -1,0 +1,54 @@
+/**
+ * Where the tests find each broker: an environment override pointing at an external broker, or the
+ * local default that `pnpm brokers up` serves. A set override also tells the global setups not to
+ * start that broker here.
+ */
+
+/** Environment variable per endpoint; the setups read the same table to know what is external. */
+export const overrideVariables = {
+  kafka: "OUTBOUND_TEST_KAFKA",
+  kafkaSasl: "OUTBOUND_TEST_KAFKA_SASL",
+  amqp: "OUTBOUND_TEST_AMQP_URL",
+  sqs: "OUTBOUND_TEST_SQS_ENDPOINT",
+  pulsar: "OUTBOUND_TEST_PULSAR_URL",
+  pulsarHttp: "OUTBOUND_TEST_PULSAR_HTTP",
+  toxiproxy: "OUTBOUND_TEST_TOXIPROXY",
+};
+
+const defaults = {
+  kafka: "127.0.0.1:9092",
+  kafkaSasl: "127.0.0.1:9094",
+  amqp: "amqp://guest:guest@127.0.0.1:5672",
+  sqs: "http://127.0.0.1:9324",
+  pulsar: "pulsar://127.0.0.1:6650",
+  pulsarHttp: "http://127.0.0.1:8080",
+  toxiproxy: "http://127.0.0.1:8474",
+};
+
+/** @returns {import("./endpoints.d.mts").BrokerEndpoints} */
+export function endpoints() {
+  /** @type {Record<string, string>} */
+  const result = {};
+  for (const [key, variable] of Object.entries(overrideVariables)) {
+    const value = process.env[variable];
+    result[key] = value && value.trim() !== "" ? value.trim() : defaults[key];
+  }
+  return /** @type {import("./endpoints.d.mts").BrokerEndpoints} */ (result);
+}
+
+/**
+ * The override variables that make a broker external: when any is set, nothing is started locally
+ * for that broker.
+ */
+const brokerVariables = {
+  kafka: ["OUTBOUND_TEST_KAFKA"],
+  rabbitmq: ["OUTBOUND_TEST_AMQP_URL"],
+  sqs: ["OUTBOUND_TEST_SQS_ENDPOINT"],
+  pulsar: ["OUTBOUND_TEST_PULSAR_URL", "OUTBOUND_TEST_PULSAR_HTTP"],
+  toxiproxy: ["OUTBOUND_TEST_TOXIPROXY"],
+};
+
+/** @param {import("./endpoints.d.mts").BrokerName} broker */
+export function isExternal(broker) {
+  return (brokerVariables[broker] ?? []).some((variable) => (process.env[variable] ?? "").trim() !== "");
+}
