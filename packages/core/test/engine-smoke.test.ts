@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createProducer, type Capabilities, type RecordBatch, type RecordResult, type Transport } from "../src/index.js";
+import {
+  type Capabilities,
+  createProducer,
+  type RecordBatch,
+  type RecordResult,
+  type Transport,
+} from "../src/index.js";
 
 const caps: Capabilities = {
   maxBatchRecords: 100,
@@ -38,7 +44,9 @@ describe("engine smoke", () => {
   it("sends and batches", async () => {
     const t = fake();
     const p = createProducer({ transport: t });
-    const reports = await Promise.all(Array.from({ length: 500 }, (_, i) => p.send({ topic: "a", key: `k${i % 7}`, value: { i } })));
+    const reports = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => p.send({ topic: "a", key: `k${i % 7}`, value: { i } })),
+    );
     expect(reports).toHaveLength(500);
     expect(t.batches.length).toBeLessThan(50);
     const m = p.metrics();

@@ -7,8 +7,8 @@ export function redactUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    // Not a URL we can parse: mask anything between "://" and "@" to be safe.
-    return url.replace(/\/\/[^/@]*@/, `//${MASK}@`);
+    // Not a URL we can parse: mask anything that looks like "user:password@".
+    return url.replace(/([^\s:/@]+):([^\s@/]+)@/g, `$1:${MASK}@`);
   }
   if (parsed.password) parsed.password = MASK;
   for (const name of [...parsed.searchParams.keys()]) {

@@ -1,1 +1,1 @@
-export { findTransport, registerTransport, transportNames } from "./registry.js";
+export { findTransport, registerTransport, registerTransportPackage, transportNames } from "./registry.js";

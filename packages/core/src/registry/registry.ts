@@ -70,6 +70,18 @@ export function registerTransport(module: TransportModule, packageName = module.
   });
 }
 
+/**
+ * Makes a transport published as its own npm package selectable by name and URL scheme; it is
+ * imported only when a producer picks it, like the built-in ones.
+ */
+export function registerTransportPackage(entry: {
+  name: string;
+  schemes: readonly string[];
+  packageName: string;
+}): void {
+  entries.set(entry.name, { ...entry, load: () => importTransport(entry.packageName) });
+}
+
 /** Names that may appear as config sections (`{ kafka: {...} }`). */
 export function transportNames(): ReadonlySet<string> {
   return new Set(entries.keys());
