@@ -1,0 +1,54 @@
+import type { OutboundError } from "@outbound/core";
+import { Connection, type ConnectionSettings } from "./connection.js";
+import type { BrokerAddress } from "./service-url.js";
+
+/** Settings shared by every connection; addresses come per call. */
+export type PoolSettings = Omit<ConnectionSettings, "physical" | "logical">;
+
+/**
+ * One connection per broker (and per proxy route), shared by lookups and producers. A closed
+ * connection leaves the pool, so the next caller dials again.
+ */
+export class ConnectionPool {
+  private readonly settings: PoolSettings;
+  private readonly connections = new Map<string, Promise<Connection>>();
+  private closed = false;
+
+  constructor(settings: PoolSettings) {
+    this.settings = settings;
+  }
+
+  /** The open connection to `logical` through `physical`, dialing it when there is none. */
+  get(logical: BrokerAddress, physical: BrokerAddress = logical): Promise<Connection> {
+    const key = `${logical.url}|${physical.url}`;
+    const existing = this.connections.get(key);
+    if (existing) return existing;
+    const connection = new Connection({ ...this.settings, logical, physical });
+    const opening = connection.open().then(
+      () => {
+        connection.onClose(() => this.forget(key, opening));
+        if (this.closed) connection.close();
+        return connection;
+      },
+      (error: OutboundError) => {
+        this.forget(key, opening);
+        throw error;
+      },
+    );
+    this.connections.set(key, opening);
+    return opening;
+  }
+
+  private forget(key: string, entry: Promise<Connection>): void {
+    if (this.connections.get(key) === entry) this.connections.delete(key);
+  }
+
+  /** Closes every connection; producers on them see `onConnectionLost`. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.connections.values()];
+    this.connections.clear();
+    const settled = await Promise.allSettled(all);
+    for (const result of settled) if (result.status === "fulfilled") result.value.close();
+  }
+}

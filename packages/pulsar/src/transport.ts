@@ -1,0 +1,337 @@
+import {
+  type Capabilities,
+  type Logger,
+  OutboundError,
+  type OutboundRecord,
+  type RecordBatch,
+  type RecordResult,
+  type SendContext,
+  silentLogger,
+  type Transport,
+} from "@outbound/core";
+import { ConnectionPool } from "./client/connection-pool.js";
+import { TopicLookup } from "./client/lookup.js";
+import type { PendingSend, SendReceipt } from "./client/pending-send.js";
+import { PartitionProducer } from "./client/producer.js";
+import { fullTopicName, partitionTopicName } from "./client/topic-name.js";
+import type { ResolvedPulsarConfig } from "./config.js";
+import { formatMessageId, pulsarError, TRANSPORT_NAME } from "./errors.js";
+import { estimatedSize, type MappedRecord, mapRecord } from "./mapping.js";
+
+const CLIENT_VERSION = "outbound-pulsar/0.1.0";
+/** Room kept under the broker's message size for MessageMetadata and the batch framing. */
+const SEND_OVERHEAD_BYTES = 16 * 1024;
+
+/** Where a record went on an earlier attempt, so a retry can wait for that SEND instead of sending twice. */
+interface Placement {
+  send: PendingSend;
+  batchIndex: number;
+  partition: number;
+}
+
+/**
+ * Outbound's Pulsar transport: a producer that speaks Pulsar's binary protocol directly.
+ * One `PartitionProducer` per topic partition, connections pooled per broker.
+ */
+export class PulsarTransport implements Transport {
+  readonly name = TRANSPORT_NAME;
+  readonly capabilities: Capabilities;
+  private readonly config: ResolvedPulsarConfig;
+  private readonly logger: Logger;
+  private readonly pool: ConnectionPool;
+  private readonly lookup: TopicLookup;
+  private readonly producers = new Map<string, PartitionProducer>();
+  /** Broker partition counts: 0 means a non-partitioned topic. */
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly placements = new WeakMap<OutboundRecord, Placement>();
+  private nextProducerId = 1;
+  private closed = false;
+
+  constructor(config: ResolvedPulsarConfig, logger: Logger = silentLogger) {
+    this.config = config;
+    this.logger = logger;
+    this.pool = new ConnectionPool({
+      token: config.token,
+      tls: config.tls,
+      connectTimeoutMs: config.connectionTimeoutMs,
+      operationTimeoutMs: config.operationTimeoutMs,
+      keepAliveIntervalMs: config.keepAliveIntervalMs,
+      clientVersion: CLIENT_VERSION,
+      logger,
+    });
+    this.lookup = new TopicLookup(this.pool, config.serviceUrl);
+    this.capabilities = {
+      maxBatchRecords: config.batchMaxRecords,
+      maxBatchBytes: config.batchMaxBytes,
+      maxMessageBytes: config.maxMessageBytes,
+      partitioned: true,
+      keyOrdering: "partition",
+      headers: { supported: true, binaryValues: false },
+      // Sequence ids let the broker drop resent messages when deduplication is enabled on the
+      // namespace; the transport resends with the same ids after a reconnect.
+      dedup: { supported: true },
+      delay: { supported: true },
+      timestamps: true,
+      acks: ["none", "leader", "all"],
+      transactions: false,
+      defaultPartitioner: "java-string-hash",
+      // A SEND_ERROR fails one SEND while later ones may succeed, so pipelining could reorder
+      // under retries; connection loss alone would not (pending SENDs are resent in order).
+      orderedInFlight: 1,
+    };
+  }
+
+  describe(): string {
+    return this.config.serviceUrl.url;
+  }
+
+  async connect(): Promise<void> {
+    this.assertOpen();
+    await this.pool.get(this.config.serviceUrl);
+  }
+
+  async partitions(topic: string): Promise<number> {
+    this.assertOpen();
+    const full = this.resolveTopic(topic);
+    const count = await this.lookup.partitionedMetadata(full);
+    this.partitionCounts.set(full, count);
+    return Math.max(count, 1);
+  }
+
+  async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
+    this.assertOpen();
+    const results: (RecordResult | undefined)[] = new Array(batch.records.length);
+    const full = fullTopicName(batch.topic);
+    if (!full) return batch.records.map(() => ({ ok: false, error: this.badTopic(batch.topic) }));
+    const destination = await this.destination(full, batch.partition);
+    if (typeof destination !== "string") return batch.records.map(() => ({ ok: false, error: destination }));
+    const messageIdPartition = (this.partitionCounts.get(full) ?? 0) > 0 ? batch.partition : -1;
+
+    // Records whose earlier attempt is still in flight or already stored wait for that SEND.
+    const fresh: number[] = [];
+    batch.records.forEach((record, index) => {
+      const placement = this.placements.get(record);
+      if (placement && (!placement.send.settled || placement.send.outcome?.ok)) return;
+      fresh.push(index);
+    });
+
+    if (fresh.length > 0) {
+      const producer = this.producerFor(destination);
+      await abortable(producer.ready(), context.signal, () =>
+        pulsarError("TIMEOUT", `producer for ${destination} not ready before the deadline`, {
+          kind: "retriable",
+        }),
+      );
+      this.sendFresh(producer, batch, fresh, messageIdPartition, results);
+    }
+
+    if (batch.acks === "none") {
+      return batch.records.map(
+        (record, index) => results[index] ?? { ok: true, partition: record.partition, acknowledged: false },
+      );
+    }
+    await abortable(
+      Promise.allSettled(batch.records.map((record) => this.placements.get(record)?.send.done)),
+      context.signal,
+      () => undefined,
+    ).catch(() => {});
+    return batch.records.map((record, index) => results[index] ?? this.resultOf(record));
+  }
+
+  /** Maps, groups and sends the records at `indexes`; mapping failures land in `results`. */
+  private sendFresh(
+    producer: PartitionProducer,
+    batch: RecordBatch,
+    indexes: readonly number[],
+    partition: number,
+    results: (RecordResult | undefined)[],
+  ): void {
+    const now = Date.now();
+    const budget =
+      Math.min(producer.messageSizeLimit, this.config.maxMessageBytes + SEND_OVERHEAD_BYTES) -
+      SEND_OVERHEAD_BYTES;
+    let group: { index: number; mapped: MappedRecord }[] = [];
+    let groupBytes = 0;
+    const flush = () => {
+      if (group.length === 0) return;
+      const members = group;
+      group = [];
+      groupBytes = 0;
+      this.sendGroup(producer, batch, members, partition, results);
+    };
+    for (const index of indexes) {
+      const record = batch.records[index] as OutboundRecord;
+      const mapped = mapRecord(record, now);
+      if (mapped instanceof OutboundError) {
+        results[index] = { ok: false, error: mapped };
+        continue;
+      }
+      const size = estimatedSize(mapped);
+      // deliver_at_time lives in the SEND's MessageMetadata, so a delayed message goes alone.
+      if (mapped.deliverAtTime !== undefined) {
+        flush();
+        group.push({ index, mapped });
+        flush();
+        continue;
+      }
+      if (group.length > 0 && groupBytes + size > budget) flush();
+      group.push({ index, mapped });
+      groupBytes += size;
+    }
+    flush();
+  }
+
+  private sendGroup(
+    producer: PartitionProducer,
+    batch: RecordBatch,
+    members: { index: number; mapped: MappedRecord }[],
+    partition: number,
+    results: (RecordResult | undefined)[],
+  ): void {
+    let send: PendingSend;
+    try {
+      send = producer.send(
+        members.map((member) => member.mapped.message),
+        members[0]?.mapped.deliverAtTime,
+      );
+    } catch (error) {
+      for (const member of members) results[member.index] = { ok: false, error: error as OutboundError };
+      return;
+    }
+    members.forEach((member, batchIndex) => {
+      this.placements.set(batch.records[member.index] as OutboundRecord, { send, batchIndex, partition });
+    });
+  }
+
+  private resultOf(record: OutboundRecord): RecordResult {
+    const placement = this.placements.get(record);
+    if (!placement) {
+      return { ok: false, error: pulsarError("INTERNAL", "record was neither sent nor failed") };
+    }
+    const outcome = placement.send.outcome;
+    if (!outcome) {
+      return {
+        ok: false,
+        error: pulsarError(
+          "TIMEOUT",
+          "no SEND_RECEIPT before the deadline; the broker may hold the message",
+          {
+            kind: "unknown-outcome",
+          },
+        ),
+      };
+    }
+    if (!outcome.ok) return { ok: false, error: outcome.error };
+    return success(record, outcome.receipt, placement);
+  }
+
+  /** The producer topic for a partition, or an error when the partition does not exist. */
+  private async destination(full: string, partition: number): Promise<string | OutboundError> {
+    let count = this.partitionCounts.get(full);
+    if (count === undefined || partition >= Math.max(count, 1)) {
+      count = await this.lookup.partitionedMetadata(full);
+      this.partitionCounts.set(full, count);
+    }
+    if (count === 0) {
+      if (partition === 0) return full;
+    } else if (partition >= 0 && partition < count) {
+      return partitionTopicName(full, partition);
+    }
+    return pulsarError(
+      "UNKNOWN_DESTINATION",
+      `${full} has no partition ${partition} (partitions: ${Math.max(count, 1)})`,
+    );
+  }
+
+  private producerFor(topic: string): PartitionProducer {
+    let producer = this.producers.get(topic);
+    if (!producer) {
+      producer = new PartitionProducer(topic, this.nextProducerId++, {
+        pool: this.pool,
+        lookup: this.lookup,
+        settings: {
+          producerName: this.config.producerName,
+          accessMode: this.config.accessMode,
+          compression: this.config.compression,
+          producerProperties: this.config.properties,
+          operationTimeoutMs: this.config.operationTimeoutMs,
+          reconnectInitialMs: this.config.reconnectInitialMs,
+          reconnectMaxMs: this.config.reconnectMaxMs,
+          logger: this.logger,
+        },
+      });
+      this.producers.set(topic, producer);
+    }
+    return producer;
+  }
+
+  private resolveTopic(topic: string): string {
+    const full = fullTopicName(topic);
+    if (!full) throw this.badTopic(topic);
+    return full;
+  }
+
+  private badTopic(topic: string): OutboundError {
+    return pulsarError(
+      "UNKNOWN_DESTINATION",
+      `"${topic}" is not a Pulsar topic name (use name, tenant/namespace/name or persistent://tenant/namespace/name)`,
+    );
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw pulsarError("CLOSED", "transport is closed");
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const producers = [...this.producers.values()];
+    this.producers.clear();
+    await Promise.allSettled(producers.map((producer) => producer.close()));
+    await this.pool.close();
+  }
+}
+
+function success(record: OutboundRecord, receipt: SendReceipt, placement: Placement): RecordResult {
+  const result: RecordResult = { ok: true, partition: record.partition, acknowledged: true };
+  // A deduplicated resend has no id of its own; the original's receipt was lost with the connection.
+  if (!receipt.duplicate) {
+    result.messageId = formatMessageId(
+      receipt.ledgerId,
+      receipt.entryId,
+      placement.partition,
+      placement.batchIndex,
+    );
+  }
+  return result;
+}
+
+/** Waits for `promise` unless `signal` aborts first; then rejects with `onAbort()` (or resolves when it gives undefined). */
+function abortable<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  onAbort: () => OutboundError | undefined,
+): Promise<T> {
+  if (signal.aborted) {
+    const error = onAbort();
+    return error ? Promise.reject(error) : (Promise.resolve(undefined) as Promise<T>);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const listener = () => {
+      const error = onAbort();
+      if (error) reject(error);
+      else resolve(undefined as T);
+    };
+    signal.addEventListener("abort", listener, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", listener);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", listener);
+        reject(error);
+      },
+    );
+  });
+}
