@@ -98,6 +98,9 @@ webServicePort=${pulsar.ports.http}
 webSocketServiceEnabled=true
 loadManagerClassName=org.apache.pulsar.broker.loadbalance.NoopLoadManager
 allowLoopback=true
+# The starter loads this file into the embedded bookie's configuration too; without an interface the
+# bookie listens on every address.
+listeningInterface=lo
 managedLedgerDefaultEnsembleSize=1
 managedLedgerDefaultWriteQuorum=1
 managedLedgerDefaultAckQuorum=1

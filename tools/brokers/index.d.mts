@@ -1,0 +1,42 @@
+import type { BrokerName } from "./endpoints.mjs";
+
+export type { BrokerEndpoints, BrokerName } from "./endpoints.mjs";
+export { endpoints, isExternal, overrideVariables } from "./endpoints.mjs";
+
+/** One broker's line in `status`. */
+export interface BrokerStatus {
+  name: BrokerName;
+  /** "up", "up (not started by this tool)", "unhealthy", "down" or "external". */
+  state: string;
+  version?: string;
+  ports: Record<string, number>;
+  pid?: number;
+  residentBytes?: number;
+  healthy: boolean;
+  /** Why the health check failed, when it did. */
+  detail?: string;
+}
+
+export interface PrintOption {
+  /** Progress lines; console.log by default. */
+  print?: (line: string) => void;
+}
+
+/** Starts the brokers the caller needs unless they are up or overridden; never stops them afterwards. */
+export declare function ensureBrokers(names: BrokerName[], options?: PrintOption): Promise<void>;
+/** `pnpm brokers up`: all brokers when `names` is empty; `fresh` wipes their data first. */
+export declare function up(names?: BrokerName[], options?: PrintOption & { fresh?: boolean }): Promise<void>;
+/** `pnpm brokers down`: stops what `up` started, by pid. */
+export declare function down(names?: BrokerName[], options?: PrintOption): Promise<void>;
+/** `pnpm brokers status`. */
+export declare function status(names?: BrokerName[]): Promise<BrokerStatus[]>;
+/** The tail of a broker's log. */
+export declare function logs(name: BrokerName, lines?: number): string;
+/** Directory of the Kafka jars (broker, clients, kafka-tools), for `java -cp '<dir>/*'`. */
+export declare function kafkaLibDir(): string;
+/** The test-only SASL user on the Kafka SASL_PLAINTEXT listener (SCRAM-SHA-256/512 and PLAIN). */
+export declare const kafkaSaslUser: { readonly username: string; readonly password: string };
+/** Download cache, outside the repo: OUTBOUND_CACHE_DIR or ~/.cache/outbound. */
+export declare function cacheDir(): string;
+/** Per-run data, logs and state: the repo's gitignored .brokers/ (or OUTBOUND_BROKERS_DIR). */
+export declare function runDir(): string;

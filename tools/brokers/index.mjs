@@ -1,0 +1,24 @@
+/**
+ * Programmatic entry to the broker manager, for vitest global setups, benches and scripts.
+ * The CLI (`pnpm brokers`) is a thin layer over the same functions.
+ */
+import { isExternal } from "./endpoints.mjs";
+import { up } from "./lib/manager.mjs";
+
+export { kafkaLibDir, kafkaSaslUser } from "./brokers/kafka.mjs";
+export { endpoints, isExternal, overrideVariables } from "./endpoints.mjs";
+export { down, logs, status, up } from "./lib/manager.mjs";
+export { cacheDir, runDir } from "./lib/paths.mjs";
+
+/**
+ * Makes sure `names` are up: starts any that are not (fetching on first use), leaves running ones
+ * alone, and skips those an environment override points elsewhere. Brokers stay up afterwards, so
+ * the next test run starts in seconds.
+ * @param {import("./endpoints.d.mts").BrokerName[]} names
+ * @param {{ print?: (line: string) => void }} [options]
+ */
+export async function ensureBrokers(names, { print = (line) => console.log(`[brokers] ${line}`) } = {}) {
+  const local = names.filter((name) => !isExternal(name));
+  if (local.length === 0) return;
+  await up(local, { print });
+}

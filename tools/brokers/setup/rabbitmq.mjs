@@ -1,0 +1,9 @@
+import { ensureBrokers } from "../index.mjs";
+
+/**
+ * vitest global setup for the rabbitmq project: brings rabbitmq and toxiproxy up unless they are running or
+ * overridden by environment. No teardown: the brokers stay up for the next run.
+ */
+export default async function setup() {
+  await ensureBrokers(["rabbitmq", "toxiproxy"]);
+}
