@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * `pnpm demo`: order events through Outbound. On the in-process broker by default; set
+ * OUTBOUND_URL (for example kafka://127.0.0.1:9092) to run the same code against a real broker.
+ */
+import { isOutboundError } from "@outbound/core";
+import { getMemoryBroker } from "@outbound/memory";
+import { runDemo } from "./run-demo.js";
+
+const url = process.env.OUTBOUND_URL ?? "memory://demo?partitions=3";
+const topic = process.env.DEMO_TOPIC ?? "orders";
+const orders = Number(process.env.DEMO_ORDERS ?? 100);
+
+try {
+  const summary = await runDemo({ config: { url }, orders, topic, print: console.log, showReports: 12 });
+  if (url.startsWith("memory://demo")) {
+    // What an application test would assert: the broker holds every event, per order in order.
+    const held = getMemoryBroker("demo").messages(topic).length;
+    console.log(`  broker holds ${held} messages on "${topic}"`);
+  }
+  process.exitCode = summary.failed === 0 ? 0 : 1;
+} catch (error) {
+  console.error(isOutboundError(error) ? `${error.code}: ${error.message}` : error);
+  process.exitCode = 1;
+}
