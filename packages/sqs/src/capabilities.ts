@@ -1,0 +1,34 @@
+import type { Capabilities } from "@outbound/core";
+import { MAX_USER_ATTRIBUTES } from "./attributes.js";
+import { MAX_BATCH_ENTRIES } from "./batching.js";
+import type { ResolvedSqsConfig } from "./config.js";
+import { FIFO_DEDUP_WINDOW_MS } from "./fifo.js";
+import { MAX_DELAY_SECONDS } from "./mapping.js";
+
+/** What the SQS transport can do; the engine, the contract suite and docs/transports/sqs.md read it. */
+export function sqsCapabilities(
+  config: Pick<ResolvedSqsConfig, "maxMessageBytes" | "maxBatchBytes">,
+): Capabilities {
+  return {
+    maxBatchRecords: MAX_BATCH_ENTRIES,
+    maxBatchBytes: config.maxBatchBytes,
+    maxMessageBytes: config.maxMessageBytes,
+    partitioned: false,
+    // Keys order messages within a FIFO queue's message group; standard queues do not order.
+    keyOrdering: "group",
+    // Two of SQS's 10 attributes carry the content type and the key.
+    headers: { supported: true, maxCount: MAX_USER_ATTRIBUTES, binaryValues: true },
+    // FIFO queues only; a standard queue does not deduplicate.
+    dedup: { supported: true, windowMs: FIFO_DEDUP_WINDOW_MS },
+    // Standard queues only; FIFO queues reject a per-message delay.
+    delay: { supported: true, maxMs: MAX_DELAY_SECONDS * 1000 },
+    // SQS stamps SentTimestamp itself; carrying ours would cost one of the 10 attributes.
+    timestamps: false,
+    // Every SendMessageBatch answer is an acknowledgment; `none` and `leader` are served as `all`.
+    acks: ["all"],
+    transactions: false,
+    defaultPartitioner: "murmur2",
+    // One request per queue in flight keeps FIFO groups in order across the engine's retries.
+    orderedInFlight: 1,
+  };
+}

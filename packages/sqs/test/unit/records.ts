@@ -1,0 +1,38 @@
+import type { OutboundRecord } from "@outbound/core";
+import type { QueueInfo } from "../../src/queues.js";
+
+const text = new TextEncoder();
+
+/** A record as the engine hands it to a transport, with overrides. */
+export function record(overrides: Partial<OutboundRecord> = {}): OutboundRecord {
+  return {
+    topic: "orders",
+    partition: 0,
+    key: undefined,
+    value: text.encode("hello"),
+    headers: {},
+    contentType: "text/plain",
+    timestamp: 1_700_000_000_000,
+    id: undefined,
+    delayMs: undefined,
+    attempt: 1,
+    sizeBytes: 5,
+    ...overrides,
+  };
+}
+
+export const standardQueue: QueueInfo = {
+  name: "orders",
+  url: "http://127.0.0.1:9324/000000000000/orders",
+  fifo: false,
+  contentBasedDeduplication: false,
+};
+
+export const fifoQueue: QueueInfo = {
+  name: "orders.fifo",
+  url: "http://127.0.0.1:9324/000000000000/orders.fifo",
+  fifo: true,
+  contentBasedDeduplication: false,
+};
+
+export const bytes = (s: string) => text.encode(s);
