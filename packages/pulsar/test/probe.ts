@@ -1,0 +1,152 @@
+import WebSocket from "ws";
+import { endpoints } from "../../../tools/brokers/endpoints.mjs";
+import { pulsarAdmin } from "./admin.js";
+
+/** A message as Pulsar holds it, read through the WebSocket reader API (the contract suite's shape). */
+export interface ProbedPulsarMessage {
+  topic: string;
+  partition: number;
+  key?: Uint8Array;
+  value: Uint8Array;
+  headers: Record<string, string | Uint8Array>;
+  contentType?: string;
+  /** Broker position, `ledger:entry:partition:batchIndex` decoded from the reader's message id. */
+  offset?: string;
+  /** The `message-id` property: the message's `id`, as on the other transports. */
+  messageId?: string;
+  /** Event time where the producer set one, else publish time. */
+  timestamp?: number;
+}
+
+/** Splits `name`, `tenant/ns/name` or `persistent://tenant/ns/name` into namespace and local name. */
+export function splitTopic(topic: string): { namespace: string; name: string } {
+  const rest = topic.replace(/^persistent:\/\//, "");
+  const parts = rest.split("/");
+  if (parts.length === 1) return { namespace: "public/default", name: rest };
+  return { namespace: `${parts[0]}/${parts[1]}`, name: parts.slice(2).join("/") };
+}
+
+interface ReaderMessage {
+  messageId: string;
+  payload: string;
+  properties?: Record<string, string>;
+  publishTime?: string;
+  eventTime?: string;
+  key?: string;
+}
+
+/**
+ * Reads what Pulsar holds through its WebSocket reader API (`/ws/v2/reader/...`), served by the
+ * broker's own Java client: a path that shares nothing with the binary-protocol client under
+ * test. Partitioned topics are read partition by partition.
+ */
+export function createPulsarProbe(options: { httpUrl?: string } = {}) {
+  const httpUrl = options.httpUrl ?? endpoints().pulsarHttp;
+  const wsUrl = httpUrl.replace(/^http/, "ws");
+  const admin = pulsarAdmin(httpUrl);
+  const sockets = new Set<WebSocket>();
+
+  function readPartition(
+    namespace: string,
+    localName: string,
+    partition: number,
+    sink: ProbedPulsarMessage[],
+    done: () => boolean,
+    onMessage: () => void,
+  ): WebSocket {
+    const socket = new WebSocket(`${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`);
+    sockets.add(socket);
+    socket.on("message", (data) => {
+      if (done()) return;
+      const message = JSON.parse(data.toString()) as ReaderMessage;
+      socket.send(JSON.stringify({ messageId: message.messageId }));
+      const headers: Record<string, string> = { ...(message.properties ?? {}) };
+      const contentType = headers["content-type"];
+      const messageId = headers["message-id"];
+      sink.push({
+        topic: `persistent://${namespace}/${localName}`,
+        partition,
+        ...(message.key !== undefined ? { key: new Uint8Array(Buffer.from(message.key)) } : {}),
+        value: new Uint8Array(Buffer.from(message.payload, "base64")),
+        headers,
+        ...(contentType !== undefined ? { contentType } : {}),
+        ...(messageId !== undefined ? { messageId } : {}),
+        offset: decodeReaderMessageId(message.messageId),
+        timestamp: Number(message.eventTime && message.eventTime !== "0" ? message.eventTime : message.publishTime),
+      });
+      onMessage();
+    });
+    socket.on("error", () => {});
+    return socket;
+  }
+
+  return {
+    async createTopic(topic: string, createOptions: { partitions: number }): Promise<void> {
+      const { namespace, name } = splitTopic(topic);
+      await admin.createTopic(namespace, name, createOptions.partitions > 1 ? createOptions.partitions : 0);
+    },
+
+    async read(topic: string, readOptions: { count: number; timeoutMs: number }): Promise<ProbedPulsarMessage[]> {
+      const { namespace, name } = splitTopic(topic);
+      const partitions = await admin.partitions(namespace, name).catch(() => 0);
+      const messages: ProbedPulsarMessage[] = [];
+      const opened: WebSocket[] = [];
+      await new Promise<void>((resolve) => {
+        const finish = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(finish, readOptions.timeoutMs);
+        const done = () => messages.length >= readOptions.count;
+        const check = () => {
+          if (done()) finish();
+        };
+        if (readOptions.count <= 0) finish();
+        if (partitions === 0) opened.push(readPartition(namespace, name, 0, messages, done, check));
+        for (let p = 0; p < partitions; p++) {
+          opened.push(readPartition(namespace, `${name}-partition-${p}`, p, messages, done, check));
+        }
+      });
+      for (const socket of opened) {
+        socket.close();
+        sockets.delete(socket);
+      }
+      return messages.slice(0, Math.max(readOptions.count, 0));
+    },
+
+    async close(): Promise<void> {
+      for (const socket of sockets) socket.close();
+      sockets.clear();
+    },
+  };
+}
+
+/**
+ * The reader's message id is a base64 `MessageIdData`. Decoded here with a few lines of varint
+ * reading rather than the transport's protobuf schema, so the probe stays independent of it.
+ */
+export function decodeReaderMessageId(base64: string): string {
+  const bytes = Buffer.from(base64, "base64");
+  const fields = new Map<number, bigint>();
+  let offset = 0;
+  const varint = (): bigint => {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const byte = bytes[offset++];
+      if (byte === undefined) throw new Error("truncated message id");
+      result |= BigInt(byte & 0x7f) << shift;
+      if ((byte & 0x80) === 0) return result;
+      shift += 7n;
+    }
+  };
+  while (offset < bytes.length) {
+    const tag = Number(varint());
+    const wireType = tag & 7;
+    if (wireType === 0) fields.set(tag >> 3, varint());
+    else if (wireType === 2) offset += Number(varint());
+    else break;
+  }
+  const signed32 = (value: bigint | undefined) => (value === undefined ? -1 : Number(BigInt.asIntN(32, value)));
+  return `${fields.get(1) ?? 0n}:${fields.get(2) ?? 0n}:${signed32(fields.get(3))}:${signed32(fields.get(4))}`;
+}
