@@ -54,7 +54,7 @@ describe("bad config catalogue", () => {
     expect(e.message).toMatch(/lingerMs: .*got "5"/);
     expect(e.message).toContain("acks:");
     expect(e.message).toContain("onBufferFull:");
-    expect((e.details?.problems as string[]).length).toBe(3);
+    expect(e.details?.problems).toHaveLength(3);
   });
 
   it("a negative timeout is refused", () => {

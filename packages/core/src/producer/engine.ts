@@ -260,11 +260,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
     const cancelled = new Promise<never>((_, reject) => {
       rejectAdmission = reject;
     });
+    cancelled.catch(() => undefined);
     const entry = { message, reject: rejectAdmission };
     this.admitting.add(entry);
+    let record: OutboundRecord;
     try {
       const value = await Promise.race([serialized, cancelled]);
-      const record = finishRecord(
+      const built = finishRecord(
         message,
         value,
         headers,
@@ -274,38 +276,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
       );
       const deadline = startedAt + this.options.deliveryTimeoutMs;
       const count = await Promise.race([this.partitionCache!.get(message.topic, deadline), cancelled]);
-      const partition = this.choosePartition(message, record.key, count);
-      if (!this.buffer.tryReserve(record.sizeBytes)) {
-        if (this.options.onBufferFull === "reject") {
-          this.metricsRecorder.rejectedBufferFull++;
-          this.emitBackpressure(true, "buffer full");
-          throw new OutboundError(
-            "BUFFER_FULL",
-            `buffer full: ${this.buffer.usedBytes} of ${this.buffer.maxBytes} bytes in use (onBufferFull: "reject")`,
-            { transport: this.transportName },
-          );
-        }
-        this.metricsRecorder.blockedSends++;
-        this.emitBackpressure(true, "buffer full");
-        const reservation = this.buffer.reserve(record.sizeBytes, this.options.maxBlockMs);
-        // If close() cancels us while we wait, give the space back once it is granted.
-        reservation.catch(() => undefined);
-        try {
-          await Promise.race([reservation, cancelled]);
-        } catch (error) {
-          reservation.then(
-            () => this.buffer.release(record.sizeBytes),
-            () => undefined,
-          );
-          throw error;
-        }
-      }
-      this.admitting.delete(entry);
-      if (this.closing && this.closeResult && this.forced) {
-        this.buffer.release(record.sizeBytes);
-        throw this.closedError();
-      }
-      return await this.enqueue(message, { ...record, partition }, startedAt);
+      record = { ...built, partition: this.choosePartition(message, built.key, count) };
+      await this.reserveBuffer(record.sizeBytes, cancelled);
     } catch (error) {
       this.admitting.delete(entry);
       const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
@@ -313,6 +285,35 @@ export class ProducerEngine extends EventEmitter implements Producer {
       this.emitIf("failure", { message, error: e });
       this.checkIdle();
       throw e;
+    }
+    this.admitting.delete(entry);
+    // From here the message is pending: it settles through fail() or succeed() exactly once.
+    return this.enqueue(message, record, startedAt);
+  }
+
+  /** Waits for buffer space per `onBufferFull`; gives the space back if close() cancels the wait. */
+  private async reserveBuffer(bytes: number, cancelled: Promise<never>): Promise<void> {
+    if (this.buffer.tryReserve(bytes)) return;
+    if (this.options.onBufferFull === "reject") {
+      this.metricsRecorder.rejectedBufferFull++;
+      this.emitBackpressure(true, "buffer full");
+      throw new OutboundError(
+        "BUFFER_FULL",
+        `buffer full: ${this.buffer.usedBytes} of ${this.buffer.maxBytes} bytes in use (onBufferFull: "reject")`,
+        { transport: this.transportName },
+      );
+    }
+    this.metricsRecorder.blockedSends++;
+    this.emitBackpressure(true, "buffer full");
+    const reservation = this.buffer.reserve(bytes, this.options.maxBlockMs);
+    try {
+      await Promise.race([reservation, cancelled]);
+    } catch (error) {
+      reservation.then(
+        () => this.buffer.release(bytes),
+        () => undefined,
+      );
+      throw error;
     }
   }
 
