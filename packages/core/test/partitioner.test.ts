@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OutboundError } from "../src/errors/index.js";
 import {
   functionPartitioner,
+  isKeyHashingPartitioner,
   javaStringHashPartitioner,
   murmur2,
   murmur2Partitioner,
@@ -313,6 +314,17 @@ describe("resolvePartitioner", () => {
     expect(rr.partition({ topic: "t", key: undefined, partitions: 2 })).toBe(0);
     // A fresh rotation each time.
     expect(resolvePartitioner("round-robin")).not.toBe(rr);
+  });
+
+  it("tells the key-hashing built-ins apart, by name or by object", () => {
+    for (const name of ["murmur2", "murmur3", "java-string-hash"] as const) {
+      expect(isKeyHashingPartitioner(resolvePartitioner(name))).toBe(true);
+    }
+    expect(isKeyHashingPartitioner(resolvePartitioner(murmur2Partitioner))).toBe(true);
+    expect(isKeyHashingPartitioner(resolvePartitioner("round-robin"))).toBe(false);
+    expect(isKeyHashingPartitioner(resolvePartitioner(() => 0))).toBe(false);
+    // A user object that merely reuses a built-in name is still the user's.
+    expect(isKeyHashingPartitioner(resolvePartitioner({ name: "murmur2", partition: () => 0 }))).toBe(false);
   });
 
   it("wraps a function with validation", () => {

@@ -4,6 +4,7 @@ export { murmur2, murmur2Partitioner, toPositive } from "./murmur2.js";
 export { murmur3_32, murmur3Partitioner } from "./murmur3.js";
 export type { Partitioner, PartitionFunction, PartitionInput } from "./partitioner.js";
 export {
+  isKeyHashingPartitioner,
   PARTITIONER_NAMES,
   type PartitionerName,
   type PartitionerSpec,

@@ -13,11 +13,20 @@ export type PartitionerName = (typeof PARTITIONER_NAMES)[number];
 /** What the `partitioner` option accepts. */
 export type PartitionerSpec = PartitionerName | Partitioner | PartitionFunction;
 
-const BUILT_IN: ReadonlySet<Partitioner> = new Set([
+const KEY_HASHING: ReadonlySet<Partitioner> = new Set([
   murmur2Partitioner,
   murmur3Partitioner,
   javaStringHashPartitioner,
 ]);
+
+/**
+ * True for the built-in hash partitioners (murmur2, murmur3, java-string-hash), whether chosen
+ * by name or passed as the exported object. They need a key, so keyless messages must go to
+ * the sticky partitioner instead; any other partitioner may place keyless messages itself.
+ */
+export function isKeyHashingPartitioner(partitioner: Partitioner): boolean {
+  return KEY_HASHING.has(partitioner);
+}
 
 /**
  * Turns the `partitioner` option into a `Partitioner`. Names give the built-ins (a fresh one for
@@ -40,7 +49,7 @@ export function resolvePartitioner(spec: PartitionerSpec): Partitioner {
   }
   if (typeof spec === "function") return functionPartitioner(spec);
   if (typeof spec === "object" && spec !== null && typeof (spec as Partitioner).partition === "function") {
-    if (BUILT_IN.has(spec)) return spec;
+    if (KEY_HASHING.has(spec)) return spec;
     const name = typeof spec.name === "string" && spec.name.length > 0 ? spec.name : "custom";
     return functionPartitioner((input) => spec.partition(input), name);
   }
