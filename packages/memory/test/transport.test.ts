@@ -54,8 +54,9 @@ describe("memoryTransport", () => {
       defaultPartitioner: "murmur2",
       orderedInFlight: 1,
     });
-    t.broker.configure({ dedupWindowMs: 60_000 });
+    t.broker.configure({ dedupWindowMs: 60_000, maxDelayMs: 0 });
     expect(t.capabilities.dedup).toEqual({ supported: true, windowMs: 60_000 });
+    expect(t.capabilities.delay).toEqual({ supported: false });
   });
 
   it("shares a named broker between a URL-built transport and getMemoryBroker", async () => {

@@ -14,7 +14,7 @@ export interface MemoryBrokerOptions {
   maxBatchRecords?: number;
   /** A message whose `id` was stored less than this long ago is acknowledged but not stored again. Default 5 minutes (SQS FIFO's window); 0 turns deduplication off. */
   dedupWindowMs?: number;
-  /** Longest `delayMs` accepted. Default 15 minutes (SQS's ceiling). */
+  /** Longest `delayMs` accepted. Default 15 minutes (SQS's ceiling); 0 turns delay off. */
   maxDelayMs?: number;
   /** Clock in milliseconds since the epoch; tests inject one to move the dedup window. Default `Date.now`. */
   now?: () => number;

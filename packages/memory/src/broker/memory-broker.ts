@@ -351,6 +351,9 @@ export class MemoryBroker {
         "MESSAGE_TOO_LARGE",
       );
     }
+    if (maxDelayMs === 0 && record.delayMs !== undefined && record.delayMs > 0) {
+      return failure("UNSUPPORTED_FEATURE", "delayMs: this memory broker has delay turned off", "DELAY_OFF");
+    }
     if (
       record.delayMs !== undefined &&
       !(Number.isFinite(record.delayMs) && record.delayMs >= 0 && record.delayMs <= maxDelayMs)

@@ -14,7 +14,8 @@ export function memoryCapabilities(settings: Readonly<ResolvedBrokerOptions>): C
       settings.dedupWindowMs > 0
         ? { supported: true, windowMs: settings.dedupWindowMs }
         : { supported: false },
-    delay: { supported: true, maxMs: settings.maxDelayMs },
+    // maxDelayMs 0 turns delay off, so a test can see how a transport without delay behaves.
+    delay: settings.maxDelayMs > 0 ? { supported: true, maxMs: settings.maxDelayMs } : { supported: false },
     timestamps: true,
     acks: ["none", "leader", "all"],
     transactions: false,
