@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from "node:tls";
 import { OutboundError } from "@outbound/core";
+import type { ISocketFactory } from "kafkajs";
 
 /** SASL mechanisms the transport configures on kafkajs. */
 export const SASL_MECHANISMS = ["plain", "scram-sha-256", "scram-sha-512"] as const;
@@ -53,8 +54,16 @@ export interface KafkaTransportOptions {
   allowAutoTopicCreation?: boolean;
   /** Milliseconds between metadata refreshes inside kafkajs. Default 300000. */
   metadataMaxAge?: number;
-  /** Set only for the transactional producer (see `createKafkaTransactionalProducer`). */
+  /**
+   * Kafka's transactional id. Set it to use `transport.transaction()`; it implies `idempotent`.
+   * Every producer instance needs its own id (a second one with the same id fences the first).
+   */
   transactionalId?: string;
+  /**
+   * Advanced: kafkajs's socket factory, to dial brokers through a proxy (SOCKS, a fault-injection
+   * proxy in tests). Every broker connection, including those to advertised addresses, uses it.
+   */
+  socketFactory?: ISocketFactory;
 }
 
 /** The options after defaults and validation. */
@@ -74,6 +83,7 @@ export interface ResolvedKafkaOptions {
   allowAutoTopicCreation: boolean;
   metadataMaxAge: number;
   transactionalId: string | undefined;
+  socketFactory: ISocketFactory | undefined;
 }
 
 export const ONE_MIB = 1024 * 1024;
@@ -185,13 +195,19 @@ export function resolveKafkaOptions(
   const brokers = brokersInput.map(checkBroker);
 
   const compression = oneOf(merged.compression, COMPRESSIONS, "compression") ?? "none";
-  const idempotent = merged.idempotent ?? false;
+  const idempotent = merged.idempotent ?? merged.transactionalId !== undefined;
   if (typeof idempotent !== "boolean") throw invalid('option "idempotent" must be a boolean');
+  if (!idempotent && merged.transactionalId !== undefined) {
+    throw invalid('option "transactionalId" needs the idempotent producer; remove "idempotent: false"');
+  }
   const maxInFlightRequests = positiveInteger(merged.maxInFlightRequests, "maxInFlightRequests");
   if (idempotent && maxInFlightRequests !== undefined && maxInFlightRequests !== 1) {
     throw invalid(
       `option "idempotent" needs "maxInFlightRequests" 1 (kafkajs keeps sequence numbers per connection), got ${maxInFlightRequests}`,
     );
+  }
+  if (merged.socketFactory !== undefined && typeof merged.socketFactory !== "function") {
+    throw invalid('option "socketFactory" must be a function');
   }
   if (merged.ssl !== undefined && typeof merged.ssl !== "boolean" && typeof merged.ssl !== "object") {
     throw invalid('option "ssl" must be a boolean or Node TLS options');
@@ -238,6 +254,7 @@ export function resolveKafkaOptions(
     allowAutoTopicCreation,
     metadataMaxAge: positiveInteger(merged.metadataMaxAge, "metadataMaxAge") ?? DEFAULTS.metadataMaxAge,
     transactionalId,
+    socketFactory: merged.socketFactory,
   };
 }
 

@@ -170,8 +170,9 @@ function classify(error: KafkaLikeError, phase: KafkaErrorPhase): Mapping {
     case "KafkaJSSASLAuthenticationError":
       return { code: "AUTH_FAILED", kind: "terminal", text: "SASL authentication failed" };
     case "KafkaJSRequestTimeoutError":
-      // kafkajs stamps sentAt when the request went onto the socket.
-      return error.sentAt != null && phase === "produce"
+      // kafkajs stamps sentAt when the request went onto the socket, and names the API in the
+      // message: a timed-out ApiVersions or Metadata request on the way to a produce wrote no record.
+      return error.sentAt != null && phase === "produce" && /\bProduce\(/.test(message)
         ? { code: "TIMEOUT", kind: "unknown-outcome", text: "no answer to the produce request in time" }
         : { code: "TIMEOUT", kind: "retriable", text: "request timed out before it was sent" };
     case "KafkaJSConnectionError":

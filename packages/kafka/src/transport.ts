@@ -92,6 +92,7 @@ export class KafkaTransport implements Transport {
       retry: { retries: 0 },
       logLevel: logLevel.WARN,
       logCreator: kafkajsLogCreator(logger),
+      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     });
     this.#producer = this.#kafka.producer({
       createPartitioner: explicitPartitioner,

@@ -121,3 +121,10 @@ describe("credentials stay out of printed config", () => {
     expect(error.message).not.toContain(secret);
   });
 });
+
+describe("transactional id", () => {
+  it("implies the idempotent producer and refuses an explicit idempotent: false", () => {
+    expect(resolveKafkaOptions({ brokers: ["h:1"], transactionalId: "tx" }).idempotent).toBe(true);
+    configError(() => resolveKafkaOptions({ brokers: ["h:1"], transactionalId: "tx", idempotent: false }));
+  });
+});
