@@ -76,13 +76,19 @@ describe("kafkajs errors to Outbound codes and kinds", () => {
   });
 
   it("treats a request timeout after writing as unknown outcome, before writing as retriable", () => {
-    const written = new KafkaJSRequestTimeoutError!("Request Produce timed out", { sentAt: Date.now() });
+    const message = "Request Produce(key: 0, version: 7) timed out";
+    const written = new KafkaJSRequestTimeoutError!(message, { sentAt: Date.now() });
     expect(toKafkaOutboundError(written, "produce")).toMatchObject({
       code: "TIMEOUT",
       kind: "unknown-outcome",
     });
-    const queued = new KafkaJSRequestTimeoutError!("Request Produce timed out", { sentAt: null });
+    const queued = new KafkaJSRequestTimeoutError!(message, { sentAt: null });
     expect(toKafkaOutboundError(queued, "produce")).toMatchObject({ code: "TIMEOUT", kind: "retriable" });
+    // A handshake request on the way to the produce carries no record.
+    const handshake = new KafkaJSRequestTimeoutError!("Request ApiVersions(key: 18, version: 2) timed out", {
+      sentAt: Date.now(),
+    });
+    expect(toKafkaOutboundError(handshake, "produce")).toMatchObject({ code: "TIMEOUT", kind: "retriable" });
   });
 
   it("maps SASL failures to AUTH_FAILED and TLS certificate failures too", () => {
