@@ -196,6 +196,9 @@ function classify(error: KafkaLikeError, phase: KafkaErrorPhase): Mapping {
     case "KafkaJSTopicMetadataNotLoaded":
     case "KafkaJSStaleTopicMetadataAssignment":
       return { code: "BROKER_UNAVAILABLE", kind: "retriable", text: "cluster metadata not available" };
+    case "KafkaJSGroupCoordinatorNotFound":
+      // Also the transaction coordinator: not found while the broker creates its state topic.
+      return { code: "BROKER_UNAVAILABLE", kind: "retriable", text: "coordinator not found" };
     case "KafkaJSLockTimeout":
       return { code: "TIMEOUT", kind: "retriable", text: "timed out waiting for the connection lock" };
     case "KafkaJSServerDoesNotSupportApiKey":

@@ -17,6 +17,7 @@ export {
 } from "./config.js";
 export { toKafkaOutboundError, unwrapKafkaError } from "./errors.js";
 export { CONTENT_TYPE_HEADER, MESSAGE_ID_HEADER, toKafkaAcks, toKafkaMessage } from "./mapping.js";
+export { KafkaTransaction } from "./transaction.js";
 export { KafkaTransport, kafkaCapabilities } from "./transport.js";
 
 /**

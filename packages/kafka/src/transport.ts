@@ -21,6 +21,7 @@ import { isTooLarge, toKafkaOutboundError } from "./errors.js";
 import { kafkajsLogCreator } from "./logging.js";
 import { toKafkaAcks, toKafkaMessage, toRecordResults } from "./mapping.js";
 import { explicitPartitioner, isPartitionMissing } from "./partition-guard.js";
+import { KafkaTransaction } from "./transaction.js";
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
@@ -345,8 +346,29 @@ export class KafkaTransport implements Transport {
     return new OutboundError("CLOSED", "transport is closed", { transport: "kafka" });
   }
 
-  /** The kafkajs producer, for the transactional API below and for tests. */
-  get kafkajsProducer(): Producer {
-    return this.#producer;
+  /**
+   * Begins a Kafka transaction (needs the `transactionalId` option). One at a time per transport;
+   * batches sent through the returned object are committed or aborted together.
+   */
+  async transaction(): Promise<KafkaTransaction> {
+    if (this.#options.transactionalId === undefined) {
+      throw new OutboundError("UNSUPPORTED_FEATURE", 'transactions need the "transactionalId" option', {
+        transport: "kafka",
+      });
+    }
+    await this.connect();
+    // The first transaction on a fresh cluster waits while the broker creates its transaction
+    // state topic; kafkajs's own retries are off, so wait here, bounded.
+    const deadline = Date.now() + this.#options.requestTimeout;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        const transaction = await this.#producer.transaction();
+        return new KafkaTransaction(transaction, toKafkaCompression(this.#options.compression));
+      } catch (cause) {
+        const error = toKafkaOutboundError(cause, "connect", "beginning a transaction");
+        if (!error.retriable || Date.now() + wait > deadline) throw error;
+        await sleep(wait);
+      }
+    }
   }
 }
