@@ -1,0 +1,99 @@
+import { OutboundError } from "@outbound/core";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_CONFIRM_WINDOW, describeEndpoint, resolveConfig } from "../../src/config.js";
+import { transport } from "../../src/index.js";
+
+function configError(run: () => unknown): OutboundError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OutboundError);
+    return error as OutboundError;
+  }
+  throw new Error("expected an INVALID_CONFIG error");
+}
+
+describe("resolveConfig", () => {
+  it("fills defaults: local guest, default vhost, exchange mode, persistent, measured window", () => {
+    const c = resolveConfig();
+    expect(c).toMatchObject({
+      protocol: "amqp",
+      hostname: "127.0.0.1",
+      port: 5672,
+      username: "guest",
+      vhost: "/",
+      destination: "exchange",
+      persistent: true,
+      confirmWindow: DEFAULT_CONFIRM_WINDOW,
+      declare: undefined,
+      tls: undefined,
+    });
+  });
+
+  it("reads host, port, credentials, vhost and heartbeat from an amqp URL", () => {
+    const c = resolveConfig({ url: "amqp://app:s%40cret@broker.local:5673/orders%2Fprod?heartbeat=15" });
+    expect(c).toMatchObject({
+      hostname: "broker.local",
+      port: 5673,
+      username: "app",
+      password: "s@cret",
+      vhost: "orders/prod",
+      heartbeat: 15,
+    });
+  });
+
+  it("takes the URL from the producer config when the options have none", () => {
+    expect(resolveConfig({}, "amqp://h:1234").port).toBe(1234);
+    expect(resolveConfig({ url: "amqp://a:1" }, "amqp://b:2").hostname).toBe("a");
+  });
+
+  it("treats amqps as TLS on port 5671 and keeps given TLS options", () => {
+    const c = resolveConfig({ url: "amqps://h", tls: { rejectUnauthorized: false } });
+    expect(c.protocol).toBe("amqps");
+    expect(c.port).toBe(5671);
+    expect(c.tls).toEqual({ rejectUnauthorized: false });
+    expect(resolveConfig({ tls: true }).protocol).toBe("amqps");
+  });
+
+  it("names the explicit default vhost when the path is %2F", () => {
+    expect(resolveConfig({ url: "amqp://h/%2F" }).vhost).toBe("/");
+    expect(resolveConfig({ url: "amqp://h/" }).vhost).toBe("/");
+  });
+
+  it("rejects other schemes, bad numbers and bad modes with INVALID_CONFIG naming the option", () => {
+    expect(configError(() => resolveConfig({ url: "kafka://h" })).message).toMatch(/amqp:\/\/ or amqps:\/\//);
+    expect(configError(() => resolveConfig({ confirmWindow: 0 })).message).toMatch(/confirmWindow/);
+    expect(configError(() => resolveConfig({ partitions: { t: 1.5 } })).message).toMatch(/partitions\.t/);
+    expect(configError(() => resolveConfig({ destination: "stream" as never })).message).toMatch(
+      /destination/,
+    );
+    expect(configError(() => resolveConfig({ port: 70000 })).message).toMatch(/port/);
+    expect(configError(() => resolveConfig({ heartbeat: -1 })).code).toBe("INVALID_CONFIG");
+    expect(configError(() => resolveConfig({ declare: { quorum: true, durable: false } })).message).toMatch(
+      /quorum/,
+    );
+  });
+
+  it("never prints the password, even from an unparseable URL", () => {
+    const bad = configError(() => resolveConfig({ url: "amqp://user:hunter2@[bad" }));
+    expect(bad.message).not.toContain("hunter2");
+    const described = describeEndpoint(resolveConfig({ url: "amqp://user:hunter2@h:5672/v" }));
+    expect(described).toBe("amqp://user:***@h:5672/v");
+    expect(
+      transport
+        .create({ url: "amqp://u:hunter2@h", options: {}, clientId: "t", logger: console })
+        .describe?.(),
+    ).not.toContain("hunter2");
+  });
+
+  it("declares queues by default only in queue mode", () => {
+    expect(resolveConfig({ destination: "queue", declare: true }).declare).toMatchObject({
+      queues: true,
+      durable: true,
+    });
+    expect(resolveConfig({ declare: { exchangeType: "topic" } }).declare).toMatchObject({
+      queues: false,
+      exchangeType: "topic",
+    });
+  });
+});
