@@ -30,7 +30,9 @@ interface ReaderMessage {
   messageId: string;
   payload: string;
   properties?: Record<string, string>;
+  /** ISO 8601. */
   publishTime?: string;
+  /** ISO 8601; absent when the producer set no event time. */
   eventTime?: string;
   key?: string;
 }
@@ -54,7 +56,9 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
     done: () => boolean,
     onMessage: () => void,
   ): WebSocket {
-    const socket = new WebSocket(`${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`);
+    const socket = new WebSocket(
+      `${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`,
+    );
     sockets.add(socket);
     socket.on("message", (data) => {
       if (done()) return;
@@ -72,7 +76,7 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
         ...(contentType !== undefined ? { contentType } : {}),
         ...(messageId !== undefined ? { messageId } : {}),
         offset: decodeReaderMessageId(message.messageId),
-        timestamp: Number(message.eventTime && message.eventTime !== "0" ? message.eventTime : message.publishTime),
+        timestamp: Date.parse(message.eventTime ?? message.publishTime ?? ""),
       });
       onMessage();
     });
@@ -86,7 +90,10 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
       await admin.createTopic(namespace, name, createOptions.partitions > 1 ? createOptions.partitions : 0);
     },
 
-    async read(topic: string, readOptions: { count: number; timeoutMs: number }): Promise<ProbedPulsarMessage[]> {
+    async read(
+      topic: string,
+      readOptions: { count: number; timeoutMs: number },
+    ): Promise<ProbedPulsarMessage[]> {
       const { namespace, name } = splitTopic(topic);
       const partitions = await admin.partitions(namespace, name).catch(() => 0);
       const messages: ProbedPulsarMessage[] = [];
@@ -147,6 +154,7 @@ export function decodeReaderMessageId(base64: string): string {
     else if (wireType === 2) offset += Number(varint());
     else break;
   }
-  const signed32 = (value: bigint | undefined) => (value === undefined ? -1 : Number(BigInt.asIntN(32, value)));
+  const signed32 = (value: bigint | undefined) =>
+    value === undefined ? -1 : Number(BigInt.asIntN(32, value));
   return `${fields.get(1) ?? 0n}:${fields.get(2) ?? 0n}:${signed32(fields.get(3))}:${signed32(fields.get(4))}`;
 }

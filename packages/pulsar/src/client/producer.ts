@@ -46,7 +46,7 @@ export interface PreparedMessage {
   metadata: Record<string, unknown>;
 }
 
-type State = "idle" | "connecting" | "ready" | "disconnected" | "closed" | "failed";
+type State = "idle" | "connecting" | "ready" | "disconnected" | "closed";
 
 /** Receipts for deduplicated messages carry ledger and entry -1, read as unsigned 64-bit. */
 const UNSET_IDS = new Set(["-1", "18446744073709551615"]);
@@ -64,7 +64,6 @@ export class PartitionProducer implements ProducerListener {
   private state: State = "idle";
   private connection: Connection | undefined;
   private connecting: Promise<void> | undefined;
-  private failure: OutboundError | undefined;
   private producerName: string | undefined;
   private nextSequenceId = 0;
   private epoch = 0;
@@ -93,7 +92,6 @@ export class PartitionProducer implements ProducerListener {
     if (this.state === "ready") return Promise.resolve();
     if (this.state === "closed")
       return Promise.reject(pulsarError("CLOSED", `producer for ${this.topic} is closed`));
-    if (this.state === "failed" && this.failure) return Promise.reject(this.failure);
     this.connecting ??= this.connectUntilReady().finally(() => {
       this.connecting = undefined;
     });
@@ -230,8 +228,9 @@ export class PartitionProducer implements ProducerListener {
         const failure = error as OutboundError;
         if (this.isClosed()) throw pulsarError("CLOSED", `producer for ${this.topic} is closed`);
         if (failure.kind === "terminal") {
-          this.state = "failed";
-          this.failure = failure;
+          // Fail what waits, but let a later send try again: the topic may be created, a
+          // permission granted or an exclusive producer gone by then.
+          this.state = this.producerName && this.nextSequenceId > 0 ? "disconnected" : "idle";
           for (const send of this.pending.splice(0)) send.reject(failure);
           throw failure;
         }
