@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `pnpm brokers <command> [names] [--fresh]`: plain ESM so .ci/run can call it before anything is built.
 import { kafkaLibDir } from "./brokers/kafka.mjs";
-import { down, logs, status, up } from "./lib/manager.mjs";
+import { down, fetch, logs, status, up } from "./lib/manager.mjs";
 
 const usage = `usage: pnpm brokers <command> [names...]
 
   up [names] [--fresh]   fetch if needed, start and wait until healthy (all when no names)
+  fetch [names]          download only (what up does first), nothing starts
   down [names]           stop what up started
   status [names]         state, version, ports, pid, memory and health
   logs <name> [lines]    the tail of a broker's log
@@ -20,6 +21,9 @@ async function main(argv) {
   switch (command) {
     case "up":
       await up(names, { fresh: flags.has("--fresh") });
+      return 0;
+    case "fetch":
+      await fetch(names);
       return 0;
     case "down":
       await down(names);

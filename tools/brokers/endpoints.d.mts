@@ -12,6 +12,13 @@ export interface BrokerEndpoints {
   kafkaSasl: string;
   /** AMQP 0-9-1 URL (OUTBOUND_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672). */
   amqp: string;
+  /**
+   * AMQP over TLS (OUTBOUND_TEST_AMQPS_URL, default amqps://guest:guest@127.0.0.1:5671), served with a
+   * certificate for localhost/127.0.0.1 signed by the test CA in `amqpsCaFile`.
+   */
+  amqps: string;
+  /** PEM file of the CA that signed the TLS listener's certificate (OUTBOUND_TEST_AMQPS_CA_FILE). */
+  amqpsCaFile: string;
   /** SQS endpoint URL (OUTBOUND_TEST_SQS_ENDPOINT, default http://127.0.0.1:9324). */
   sqs: string;
   /** Pulsar binary protocol URL (OUTBOUND_TEST_PULSAR_URL, default pulsar://127.0.0.1:6650). */

@@ -1,3 +1,6 @@
+import { join } from "node:path";
+import { runDir } from "./lib/paths.mjs";
+
 /**
  * Where the tests find each broker: an environment override pointing at an external broker, or the
  * local default that `pnpm brokers up` serves. A set override also tells the global setups not to
@@ -9,29 +12,34 @@ export const overrideVariables = {
   kafka: "OUTBOUND_TEST_KAFKA",
   kafkaSasl: "OUTBOUND_TEST_KAFKA_SASL",
   amqp: "OUTBOUND_TEST_AMQP_URL",
+  amqps: "OUTBOUND_TEST_AMQPS_URL",
+  amqpsCaFile: "OUTBOUND_TEST_AMQPS_CA_FILE",
   sqs: "OUTBOUND_TEST_SQS_ENDPOINT",
   pulsar: "OUTBOUND_TEST_PULSAR_URL",
   pulsarHttp: "OUTBOUND_TEST_PULSAR_HTTP",
   toxiproxy: "OUTBOUND_TEST_TOXIPROXY",
 };
 
-const defaults = {
+const defaults = () => ({
   kafka: "127.0.0.1:9092",
   kafkaSasl: "127.0.0.1:9094",
   amqp: "amqp://guest:guest@127.0.0.1:5672",
+  amqps: "amqps://guest:guest@127.0.0.1:5671",
+  amqpsCaFile: join(runDir(), "rabbitmq", "tls", "ca.pem"),
   sqs: "http://127.0.0.1:9324",
   pulsar: "pulsar://127.0.0.1:6650",
   pulsarHttp: "http://127.0.0.1:8080",
   toxiproxy: "http://127.0.0.1:8474",
-};
+});
 
 /** @returns {import("./endpoints.d.mts").BrokerEndpoints} */
 export function endpoints() {
   /** @type {Record<string, string>} */
   const result = {};
+  const fallback = defaults();
   for (const [key, variable] of Object.entries(overrideVariables)) {
     const value = process.env[variable];
-    result[key] = value && value.trim() !== "" ? value.trim() : defaults[key];
+    result[key] = value && value.trim() !== "" ? value.trim() : fallback[key];
   }
   return /** @type {import("./endpoints.d.mts").BrokerEndpoints} */ (result);
 }
@@ -42,7 +50,7 @@ export function endpoints() {
  */
 const brokerVariables = {
   kafka: ["OUTBOUND_TEST_KAFKA"],
-  rabbitmq: ["OUTBOUND_TEST_AMQP_URL"],
+  rabbitmq: ["OUTBOUND_TEST_AMQP_URL", "OUTBOUND_TEST_AMQPS_URL"],
   sqs: ["OUTBOUND_TEST_SQS_ENDPOINT"],
   pulsar: ["OUTBOUND_TEST_PULSAR_URL", "OUTBOUND_TEST_PULSAR_HTTP"],
   toxiproxy: ["OUTBOUND_TEST_TOXIPROXY"],

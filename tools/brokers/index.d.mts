@@ -26,6 +26,8 @@ export interface PrintOption {
 export declare function ensureBrokers(names: BrokerName[], options?: PrintOption): Promise<void>;
 /** `pnpm brokers up`: all brokers when `names` is empty; `fresh` wipes their data first. */
 export declare function up(names?: BrokerName[], options?: PrintOption & { fresh?: boolean }): Promise<void>;
+/** `pnpm brokers fetch`: downloads into the cache without starting anything. */
+export declare function fetch(names?: BrokerName[], options?: PrintOption): Promise<void>;
 /** `pnpm brokers down`: stops what `up` started, by pid. */
 export declare function down(names?: BrokerName[], options?: PrintOption): Promise<void>;
 /** `pnpm brokers status`. */

@@ -7,7 +7,7 @@ import { up } from "./lib/manager.mjs";
 
 export { kafkaLibDir, kafkaSaslUser } from "./brokers/kafka.mjs";
 export { endpoints, isExternal, overrideVariables } from "./endpoints.mjs";
-export { down, logs, status, up } from "./lib/manager.mjs";
+export { down, fetch, logs, status, up } from "./lib/manager.mjs";
 export { cacheDir, runDir } from "./lib/paths.mjs";
 
 /**

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { amqpHealthy } from "../lib/health.mjs";
@@ -22,8 +23,10 @@ const pidFile = () => join(runDir(), "rabbit.pid");
  */
 export const rabbitmq = {
   name: "rabbitmq",
-  version: "3.10 (Debian)",
-  ports: { amqp: 5672 },
+  get version() {
+    return installedVersion();
+  },
+  ports: { amqp: 5672, amqps: 5671 },
   startTimeoutMs: 90_000,
   log: join(runDir(), "rabbitmq.log"),
   dataDirs: [join(runDir(), "mnesia")],
@@ -44,6 +47,7 @@ export const rabbitmq = {
         cause: error,
       });
     }
+    await stopPackageService(log);
     return { fetched: true, seconds: (Date.now() - started) / 1000 };
   },
 
@@ -52,10 +56,17 @@ export const rabbitmq = {
     const dir = runDir();
     for (const sub of ["", "mnesia", "log"]) mkdirSync(join(dir, sub), { recursive: true });
     writeFileSync(join(dir, "enabled_plugins"), "[].\n");
+    const tls = await ensureTlsFiles(join(dir, "tls"));
     writeFileSync(
       join(dir, "rabbitmq.conf"),
       `# Written by tools/brokers on every start; edit tools/brokers/brokers/rabbitmq.mjs instead.
 listeners.tcp.1 = 127.0.0.1:${rabbitmq.ports.amqp}
+listeners.ssl.1 = 127.0.0.1:${rabbitmq.ports.amqps}
+ssl_options.cacertfile = ${tls.ca}
+ssl_options.certfile = ${tls.cert}
+ssl_options.keyfile = ${tls.key}
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 loopback_users.guest = true
 `,
     );
@@ -66,8 +77,9 @@ loopback_users.guest = true
     );
     const uid = Number((await run("id", ["-u", "rabbitmq"])).trim());
     const gid = Number((await run("id", ["-g", "rabbitmq"])).trim());
-    for (const sub of ["", "mnesia", "log", "enabled_plugins", "rabbitmq.conf"])
+    for (const sub of ["", "mnesia", "log", "enabled_plugins", "rabbitmq.conf", "tls", "tls/server.key"]) {
       chownSync(join(dir, sub), uid, gid);
+    }
 
     // The package's script switches to the rabbitmq user with su, which keeps these variables.
     return spawnDetached(serverScript, [], {
@@ -119,6 +131,97 @@ loopback_users.guest = true
     }
   },
 };
+
+/**
+ * A test CA and a server certificate it signs (for localhost and 127.0.0.1), made once per run dir, so
+ * a TLS test can verify the broker's certificate with the CA (endpoints().amqpsCaFile) instead of
+ * turning verification off.
+ */
+export async function ensureTlsFiles(dir) {
+  const files = { ca: join(dir, "ca.pem"), cert: join(dir, "server.pem"), key: join(dir, "server.key") };
+  if (existsSync(files.ca) && existsSync(files.cert) && existsSync(files.key)) return files;
+  mkdirSync(dir, { recursive: true });
+  const caKey = join(dir, "ca.key");
+  const csr = join(dir, "server.csr");
+  const extensions = join(dir, "server.ext");
+  writeFileSync(extensions, "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const days = ["-days", "3650"];
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    caKey,
+    "-out",
+    files.ca,
+    ...days,
+    "-subj",
+    "/CN=Outbound test CA",
+  ]);
+  await run("openssl", [
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    files.key,
+    "-out",
+    csr,
+    "-subj",
+    "/CN=localhost",
+  ]);
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    files.ca,
+    "-CAkey",
+    caKey,
+    "-CAcreateserial",
+    "-out",
+    files.cert,
+    ...days,
+    "-extfile",
+    extensions,
+  ]);
+  return files;
+}
+
+/**
+ * Debian's package starts the server it just installed (unless a policy-rc.d forbids it), with its
+ * defaults: every interface, no TLS, data in /var/lib. This tool installed it, so it stops that one
+ * and starts its own, configured, node instead.
+ */
+async function stopPackageService(log) {
+  try {
+    await rabbitmq.health(3000);
+  } catch {
+    return; // not running
+  }
+  await run("service", ["rabbitmq-server", "stop"], { log }).catch(() =>
+    run("rabbitmqctl", ["shutdown"], { log, timeoutMs: 60_000 }).catch(() => {}),
+  );
+  await run("epmd", ["-kill"]).catch(() => {});
+}
+
+let versionCache;
+/** The Debian package's version ("3.10.8-1.1+deb12u1"); Debian ships no newer RabbitMQ. */
+function installedVersion() {
+  if (versionCache) return versionCache;
+  try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format field, not JavaScript.
+    versionCache = execFileSync("dpkg-query", ["-W", "-f=${Version}", "rabbitmq-server"], {
+      encoding: "utf8",
+    }).trim();
+  } catch {
+    return "not installed";
+  }
+  return versionCache;
+}
 
 /**
  * The package leaves a port mapper (epmd) listening on every interface. With no node registered it

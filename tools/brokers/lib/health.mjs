@@ -39,11 +39,10 @@ export async function amqpHealthy(url, timeoutMs = 5000) {
 
 /** SQS: ListQueues over the JSON protocol, which ElasticMQ and AWS both speak. */
 export async function sqsHealthy(endpoint, timeoutMs = 5000) {
-  const response = await fetch(endpoint, {
+  const response = await httpRequest(endpoint, "SQS ListQueues", timeoutMs, {
     method: "POST",
     headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "AmazonSQS.ListQueues" },
     body: "{}",
-    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`SQS ListQueues answered ${response.status}: ${text.slice(0, 200)}`);
@@ -54,19 +53,31 @@ export async function sqsHealthy(endpoint, timeoutMs = 5000) {
  * created its cluster and namespaces, so it is not a readiness signal.
  */
 export async function pulsarHealthy(httpUrl, timeoutMs = 5000) {
-  const response = await fetch(`${httpUrl}/admin/v2/namespaces/public/default`, {
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const response = await httpRequest(
+    `${httpUrl}/admin/v2/namespaces/public/default`,
+    "Pulsar admin",
+    timeoutMs,
+  );
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`Pulsar admin answered ${response.status} for public/default`);
 }
 
 /** toxiproxy: its REST API answers `/version`; resolves with the version it reports. */
 export async function toxiproxyHealthy(apiUrl, timeoutMs = 5000) {
-  const response = await fetch(`${apiUrl}/version`, { signal: AbortSignal.timeout(timeoutMs) });
+  const response = await httpRequest(`${apiUrl}/version`, "toxiproxy API", timeoutMs);
   const text = await response.text();
   if (!response.ok) throw new Error(`toxiproxy /version answered ${response.status}`);
   return text.trim();
+}
+
+/** fetch with a timeout, and with the socket-level cause in the message instead of "fetch failed". */
+async function httpRequest(url, what, timeoutMs, init = {}) {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const cause = error?.cause?.code ?? error?.cause?.message ?? error?.message;
+    throw new Error(`${what} at ${url}: ${cause}`);
+  }
 }
 
 function withTimeout(promise, timeoutMs, what) {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runDir } from "./paths.mjs";
@@ -26,7 +26,7 @@ export async function withLock(name, task, timeoutMs = 20 * 60_000) {
       } catch {
         // the owner is between mkdir and writing its pid; give it a moment
       }
-      if (owner && !isAlive(owner)) {
+      if ((owner && !isAlive(owner)) || (!owner && ageMs(dir) > 10_000)) {
         rmSync(dir, { recursive: true, force: true });
         continue;
       }
@@ -39,5 +39,13 @@ export async function withLock(name, task, timeoutMs = 20 * 60_000) {
     return await task();
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function ageMs(path) {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }

@@ -46,6 +46,11 @@ export async function up(names, { fresh = false, print = console.log } = {}) {
   for (const broker of brokers) await upOne(broker, { fresh, print });
 }
 
+/** Downloads what `up` would need without starting anything (a CI cache-warming step). */
+export async function fetch(names, { print = console.log } = {}) {
+  await fetchAll(selectBrokers(names), print);
+}
+
 async function fetchAll(brokers, print) {
   const fetchOne = (broker) =>
     withLock(broker.name, async () => {

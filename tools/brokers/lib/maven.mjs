@@ -73,6 +73,8 @@ export async function fetchJars(dir, pom, onStart = () => {}) {
         "dependency:copy-dependencies",
         `-DoutputDirectory=${staging}`,
         "-DincludeScope=runtime",
+        // CI can point Maven's local repository at a cached directory; ~/.m2 otherwise.
+        ...(process.env.OUTBOUND_MAVEN_REPO ? [`-Dmaven.repo.local=${process.env.OUTBOUND_MAVEN_REPO}`] : []),
       ],
       { cwd: dir, log },
     );
