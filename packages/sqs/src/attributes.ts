@@ -9,10 +9,15 @@ export const MAX_ATTRIBUTES = 10;
 export const CONTENT_TYPE_ATTRIBUTE = "content-type";
 /** The attribute carrying the record's key, byte-exact, on every queue type. */
 export const KEY_ATTRIBUTE = "outbound-key";
+/**
+ * Carries a binary value whose base64 form would pass the size limit, as raw bytes; only then
+ * does a message use it (see body.ts).
+ */
+export const BODY_ATTRIBUTE = "outbound-body";
 /** Names Outbound writes itself; a header may not use them. */
-export const RESERVED_ATTRIBUTES: readonly string[] = [CONTENT_TYPE_ATTRIBUTE, KEY_ATTRIBUTE];
-/** Attributes a message can carry besides Outbound's own: content type and key. */
-export const MAX_USER_ATTRIBUTES = MAX_ATTRIBUTES - RESERVED_ATTRIBUTES.length;
+export const RESERVED_ATTRIBUTES: readonly string[] = [CONTENT_TYPE_ATTRIBUTE, KEY_ATTRIBUTE, BODY_ATTRIBUTE];
+/** Headers a message can always carry: SQS's 10 less the content type and the key. */
+export const MAX_USER_ATTRIBUTES = MAX_ATTRIBUTES - 2;
 
 /**
  * SQS rejects empty attribute values. An empty value travels as a one-unit placeholder whose
@@ -20,6 +25,11 @@ export const MAX_USER_ATTRIBUTES = MAX_ATTRIBUTES - RESERVED_ATTRIBUTES.length;
  */
 export const EMPTY_STRING_TYPE = "String.empty";
 export const EMPTY_BINARY_TYPE = "Binary.empty";
+/**
+ * A String header holding characters SQS refuses in String attributes (U+0000, U+FFFF, other
+ * control characters) travels as its UTF-8 bytes in a Binary attribute with this label.
+ */
+export const TEXT_AS_BINARY_TYPE = "Binary.text";
 
 const NAME = /^[A-Za-z0-9_.-]{1,256}$/;
 
@@ -33,13 +43,13 @@ export function attributeNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The attribute for a header or key value, or a reason it cannot travel. */
-export function encodeAttribute(value: HeaderValue): MessageAttributeValue | string {
+const utf8 = new TextEncoder();
+
+/** The attribute for a header or key value. */
+export function encodeAttribute(value: HeaderValue): MessageAttributeValue {
   if (typeof value === "string") {
     if (value.length === 0) return { DataType: EMPTY_STRING_TYPE, StringValue: " " };
-    if (!isSqsText(value)) {
-      return "holds characters SQS does not accept in a String attribute (for example U+0000 or U+FFFF); send it as bytes";
-    }
+    if (!isSqsText(value)) return { DataType: TEXT_AS_BINARY_TYPE, BinaryValue: utf8.encode(value) };
     return { DataType: "String", StringValue: value };
   }
   if (value.byteLength === 0) return { DataType: EMPTY_BINARY_TYPE, BinaryValue: new Uint8Array([0]) };
@@ -51,6 +61,7 @@ export function decodeAttribute(value: MessageAttributeValue): HeaderValue {
   const type = value.DataType ?? "String";
   if (type === EMPTY_STRING_TYPE) return "";
   if (type === EMPTY_BINARY_TYPE) return new Uint8Array(0);
+  if (type === TEXT_AS_BINARY_TYPE) return new TextDecoder().decode(value.BinaryValue ?? new Uint8Array(0));
   if (type === "Binary" || type.startsWith("Binary."))
     return new Uint8Array(value.BinaryValue ?? new Uint8Array(0));
   return value.StringValue ?? "";

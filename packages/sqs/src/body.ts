@@ -7,15 +7,20 @@
  * - `String`: the bytes are UTF-8 text SQS accepts; the body is that text, unchanged.
  * - `String.base64`: anything else (binary, invalid UTF-8, U+0000, U+FFFF); the body is base64.
  * - `String.empty`: an empty value; SQS rejects empty bodies, so the body is one space.
+ * - `String.outbound-body`: a binary value whose base64 would pass the size limit; the raw bytes
+ *   travel in the Binary attribute `outbound-body` and the body is one space. Base64 grows
+ *   binary by a third, a Binary attribute does not, so a binary value can still come close to
+ *   the limit at the cost of one attribute.
  *
  * The marker rides on the content type's data type so it costs none of the 10 attributes.
  */
-export type BodyEncoding = "text" | "base64" | "empty";
+export type BodyEncoding = "text" | "base64" | "empty" | "attribute";
 
 export const BODY_DATA_TYPE: Record<BodyEncoding, string> = {
   text: "String",
   base64: "String.base64",
   empty: "String.empty",
+  attribute: "String.outbound-body",
 };
 
 export const EMPTY_BODY_PLACEHOLDER = " ";
@@ -70,8 +75,13 @@ export function encodeBody(value: Uint8Array): EncodedBody {
   };
 }
 
-/** The inverse of `encodeBody`, for consumers and the test probe. */
-export function decodeBody(body: string, dataType: string | undefined): Uint8Array {
+/** The inverse of `encodeBody` (and of the `outbound-body` form, given that attribute's bytes). */
+export function decodeBody(
+  body: string,
+  dataType: string | undefined,
+  bodyAttribute?: Uint8Array,
+): Uint8Array {
+  if (dataType === BODY_DATA_TYPE.attribute) return new Uint8Array(bodyAttribute ?? new Uint8Array(0));
   if (dataType === BODY_DATA_TYPE.base64) return new Uint8Array(Buffer.from(body, "base64"));
   if (dataType === BODY_DATA_TYPE.empty) return new Uint8Array(0);
   return new Uint8Array(Buffer.from(body, "utf8"));

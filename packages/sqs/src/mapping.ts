@@ -2,13 +2,14 @@ import type { MessageAttributeValue, SendMessageBatchRequestEntry } from "@aws-s
 import { type ErrorCode, OutboundError, type OutboundRecord } from "@outbound/core";
 import {
   attributeNameProblem,
+  BODY_ATTRIBUTE,
   CONTENT_TYPE_ATTRIBUTE,
   encodeAttribute,
   KEY_ATTRIBUTE,
   MAX_ATTRIBUTES,
   RESERVED_ATTRIBUTES,
 } from "./attributes.js";
-import { asSqsText, BODY_DATA_TYPE, encodeBody } from "./body.js";
+import { asSqsText, BODY_DATA_TYPE, EMPTY_BODY_PLACEHOLDER, encodeBody } from "./body.js";
 import { fifoToken } from "./fifo.js";
 import type { QueueInfo } from "./queues.js";
 import { formatBytes, sqsMessageSize } from "./sizing.js";
@@ -65,20 +66,26 @@ export function mapRecord(record: OutboundRecord, queue: QueueInfo, limits: Mapp
     }
     const problem = attributeNameProblem(name);
     if (problem) return fail("INVALID_MESSAGE", `header "${name}" is not a valid attribute name: ${problem}`);
-    const value = encodeAttribute(record.headers[name]!);
-    if (typeof value === "string") return fail("INVALID_MESSAGE", `header "${name}" ${value}`);
-    attributes[name] = value;
+    attributes[name] = encodeAttribute(record.headers[name]!);
   }
   if (record.key !== undefined) {
     // A key that is text travels as a String so consumers can read it; any other key as Binary.
     const text = asSqsText(record.key);
-    const value = encodeAttribute(text === undefined || text === "" ? record.key : text);
-    if (typeof value !== "string") attributes[KEY_ATTRIBUTE] = value;
+    attributes[KEY_ATTRIBUTE] = encodeAttribute(text === undefined || text === "" ? record.key : text);
   }
 
-  const { body, encoding } = encodeBody(record.value);
+  let { body, encoding } = encodeBody(record.value);
   const contentType = record.contentType || FALLBACK_CONTENT_TYPE;
   attributes[CONTENT_TYPE_ATTRIBUTE] = { DataType: BODY_DATA_TYPE[encoding], StringValue: contentType };
+  let sizeBytes = sqsMessageSize(body, attributes);
+  if (encoding === "base64" && sizeBytes > limits.maxMessageBytes && total < MAX_ATTRIBUTES) {
+    // Base64 pushed it over; the raw bytes in a Binary attribute may still fit.
+    encoding = "attribute";
+    body = EMPTY_BODY_PLACEHOLDER;
+    attributes[CONTENT_TYPE_ATTRIBUTE] = { DataType: BODY_DATA_TYPE.attribute, StringValue: contentType };
+    attributes[BODY_ATTRIBUTE] = { DataType: "Binary", BinaryValue: record.value };
+    sizeBytes = sqsMessageSize(body, attributes);
+  }
 
   const entry: Omit<SendMessageBatchRequestEntry, "Id"> = {
     MessageBody: body,
@@ -121,9 +128,13 @@ export function mapRecord(record: OutboundRecord, queue: QueueInfo, limits: Mapp
     entry.DelaySeconds = Math.ceil(delay / 1000);
   }
 
-  const sizeBytes = sqsMessageSize(body, attributes);
   if (sizeBytes > limits.maxMessageBytes) {
-    const form = encoding === "base64" ? ", binary body sent as base64" : "";
+    const form =
+      encoding === "base64"
+        ? ", binary body sent as base64 because all 10 attributes are taken"
+        : encoding === "attribute"
+          ? ", binary value sent raw in a Binary attribute"
+          : "";
     return fail(
       "MESSAGE_TOO_LARGE",
       `message of ${formatBytes(sizeBytes)} exceeds the ${formatBytes(limits.maxMessageBytes)} limit ` +

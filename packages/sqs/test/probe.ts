@@ -118,12 +118,13 @@ export class SqsProbe implements Probe {
   }
 }
 
-const RESERVED = new Set(["content-type", "outbound-key"]);
+const RESERVED = new Set(["content-type", "outbound-key", "outbound-body"]);
 
 function attributeValue(value: MessageAttributeValue): string | Uint8Array {
   const type = value.DataType ?? "String";
   if (type === "String.empty") return "";
   if (type === "Binary.empty") return new Uint8Array(0);
+  if (type === "Binary.text") return new TextDecoder().decode(value.BinaryValue!);
   if (type.startsWith("Binary")) return new Uint8Array(value.BinaryValue!);
   return value.StringValue!;
 }
@@ -133,7 +134,9 @@ function decode(topic: string, message: Message): ProbedMessage {
   const contentType = attributes["content-type"];
   const body = message.Body ?? "";
   let value: Uint8Array;
-  if (contentType?.DataType === "String.base64") value = new Uint8Array(Buffer.from(body, "base64"));
+  if (contentType?.DataType === "String.outbound-body")
+    value = new Uint8Array(attributes["outbound-body"]!.BinaryValue!);
+  else if (contentType?.DataType === "String.base64") value = new Uint8Array(Buffer.from(body, "base64"));
   else if (contentType?.DataType === "String.empty") value = new Uint8Array(0);
   else value = new Uint8Array(Buffer.from(body, "utf8"));
 

@@ -47,7 +47,7 @@ describe("per-entry settling", () => {
     const results = await transport.send(
       batch(q, [
         record(q, { value: utf8("m0") }),
-        record(q, { value: utf8("m1"), headers: { bad: "nul\u0000" } }),
+        record(q, { value: utf8("m1"), headers: { "bad name": "v" } }),
         record(q, { value: utf8("m2") }),
         record(q, { value: utf8("m3"), key: utf8("k"), headers: tooMany }),
         record(q, { value: utf8("m4") }),
@@ -138,23 +138,42 @@ describe("per-entry settling", () => {
 });
 
 describe("size limits", () => {
-  it("fails an oversize message alone, counting base64 and attributes as SQS does", async () => {
+  it("fails an oversize message alone, counting attributes as SQS does", async () => {
     const q = await queue("oversize");
-    // 800 KiB of binary is 1.04 MiB of base64: under the limit raw, over it on the wire.
+    const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`h${i}`, "v"]));
+    // 800 KiB of binary is 1.04 MiB of base64. With a free attribute it travels raw in
+    // outbound-body; with all 10 attributes taken it must be base64, and is too large.
     const binary = new Uint8Array(800 * 1024).fill(0xff);
     const nearLimitText = new Uint8Array(1024 * 1024 - 200).fill(0x62);
     const results = await transport.send(
       batch(q, [
         record(q, { value: utf8("small") }),
-        record(q, { value: binary }),
+        record(q, { value: binary, key: utf8("k"), headers: eight }),
         record(q, { value: nearLimitText }),
+        record(q, { value: new Uint8Array(1024 * 1024 + 1) }),
       ]),
       context(),
     );
-    expect(outcomes(results)).toEqual(["ok", "MESSAGE_TOO_LARGE", "ok"]);
-    expect(failure(results[1]).message).toMatch(/exceeds the 1 MiB limit.*base64/);
+    expect(outcomes(results)).toEqual(["ok", "MESSAGE_TOO_LARGE", "ok", "MESSAGE_TOO_LARGE"]);
+    expect(failure(results[1]).message).toMatch(
+      /exceeds the 1 MiB limit.*base64 because all 10 attributes are taken/,
+    );
     const read = await probe.read(q, { count: 3, timeoutMs: 3_000 });
     expect(read.map((m) => m.value.byteLength).sort((a, b) => a - b)).toEqual([5, 1024 * 1024 - 200]);
+  });
+
+  it("delivers a binary value close to the limit byte-exact, raw in the outbound-body attribute", async () => {
+    const q = await queue("binary-large");
+    const value = Uint8Array.from({ length: 1024 * 1024 - 1024 }, (_, i) => (i * 13) % 251);
+    const results = await transport.send(
+      batch(q, [record(q, { value, contentType: "application/octet-stream" })]),
+      context(),
+    );
+    expect(outcomes(results)).toEqual(["ok"]);
+    const raw = await probe.readRaw(q, { count: 1, timeoutMs: 3_000 });
+    expect(raw[0]!.message.MessageAttributes?.["content-type"]?.DataType).toBe("String.outbound-body");
+    expect(Buffer.from(raw[0]!.probed.value).equals(Buffer.from(value))).toBe(true);
+    expect(raw[0]!.probed.headers).toEqual({});
   });
 
   it("splits a batch into requests under the byte limit and delivers all of it", async () => {
@@ -189,7 +208,11 @@ describe("fidelity", () => {
         headers: { empty: "", emptyBytes: new Uint8Array(0) },
       },
       { value: new Uint8Array(0), key: undefined, headers: {} },
-      { value: utf8("\uFEFFbom and nul \u0000"), key: utf8("k"), headers: { "x.y_z-1": "ünïcödé" } },
+      {
+        value: utf8("\uFEFFbom and nul \u0000"),
+        key: utf8("k"),
+        headers: { "x.y_z-1": "ünïcödé", nul: "a\u0000b" },
+      },
     ];
     const results = await transport.send(
       batch(

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { decodeBody, encodeBody, isSqsText } from "../../src/body.js";
+import { BODY_DATA_TYPE, decodeBody, encodeBody, isSqsText } from "../../src/body.js";
 
 const roundTrip = (value: Uint8Array) => {
   const { body, encoding } = encodeBody(value);
-  const dataType = { text: "String", base64: "String.base64", empty: "String.empty" }[encoding];
+  if (encoding === "attribute") throw new Error("encodeBody never picks the attribute form itself");
+  const dataType = BODY_DATA_TYPE[encoding];
   return { encoding, back: decodeBody(body, dataType) };
 };
 

@@ -80,9 +80,12 @@ describe("mapRecord: attributes", () => {
     }
   });
 
-  it("refuses String header values SQS cannot carry, pointing at bytes", () => {
-    const error = failure(mapRecord(record({ headers: { bad: "nul\u0000" } }), standardQueue, limits));
-    expect(error.message).toMatch(/header "bad" holds characters .* send it as bytes/);
+  it("carries String header values SQS refuses as Binary.text, which reads back as the same string", () => {
+    const { entry } = mapped(
+      mapRecord(record({ headers: { odd: "nul\u0000 and \uFFFF" } }), standardQueue, limits),
+    );
+    expect(entry.MessageAttributes!.odd!.DataType).toBe("Binary.text");
+    expect(decodeAttribute(entry.MessageAttributes!.odd!)).toBe("nul\u0000 and \uFFFF");
   });
 });
 
@@ -107,11 +110,48 @@ describe("mapRecord: size as SQS counts it", () => {
 
   it("fails an oversize message with MESSAGE_TOO_LARGE and both sizes", () => {
     const small = { maxMessageBytes: 256 * 1024 };
-    const value = new Uint8Array(256 * 1024 - 20).fill(0x61);
+    const value = new Uint8Array(256 * 1024 + 20).fill(0x61);
     const error = failure(mapRecord(record({ value }), standardQueue, small));
     expect(error.code).toBe("MESSAGE_TOO_LARGE");
-    expect(error.message).toMatch(/message of 256 KiB exceeds the 256 KiB limit|exceeds the 256 KiB limit/);
+    expect(error.message).toMatch(
+      /^\[outbound\] \[sqs\] message of 256(\.\d)? KiB exceeds the 256 KiB limit/,
+    );
     expect(error.kind).toBe("terminal");
+  });
+
+  it("moves a binary value whose base64 would pass the limit into a raw Binary attribute", () => {
+    const value = new Uint8Array(900 * 1024).fill(0xff);
+    const { entry, sizeBytes } = mapped(mapRecord(record({ value }), standardQueue, limits));
+    expect(entry.MessageBody).toBe(" ");
+    expect(entry.MessageAttributes!["outbound-body"]).toEqual({ DataType: "Binary", BinaryValue: value });
+    expect(entry.MessageAttributes!["content-type"]!.DataType).toBe("String.outbound-body");
+    expect(sizeBytes).toBe(
+      1 +
+        "outbound-body".length +
+        "Binary".length +
+        value.length +
+        "content-type".length +
+        "String.outbound-body".length +
+        "text/plain".length,
+    );
+  });
+
+  it("keeps a binary value in base64 when no attribute is free, and says why it is too large", () => {
+    const eight = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`h${i}`, "v"]));
+    const value = new Uint8Array(900 * 1024).fill(0xff);
+    const error = failure(
+      mapRecord(record({ value, key: bytes("k"), headers: eight }), standardQueue, limits),
+    );
+    expect(error.code).toBe("MESSAGE_TOO_LARGE");
+    expect(error.message).toContain("base64 because all 10 attributes are taken");
+  });
+
+  it("fails a binary value too large even raw", () => {
+    const error = failure(
+      mapRecord(record({ value: new Uint8Array(1024 * 1024).fill(0xff) }), standardQueue, limits),
+    );
+    expect(error.code).toBe("MESSAGE_TOO_LARGE");
+    expect(error.message).toContain("sent raw in a Binary attribute");
   });
 
   it("accepts a message exactly at the limit", () => {
