@@ -1,5 +1,5 @@
 /** A broker `pnpm brokers` manages. */
-export type BrokerName = "kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy";
+export type BrokerName = "kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy" | "pulsar-auth";
 
 /** Broker endpoints for tests: environment overrides, else the local brokers' defaults. */
 export interface BrokerEndpoints {
@@ -25,6 +25,15 @@ export interface BrokerEndpoints {
   pulsar: string;
   /** Pulsar admin REST and WebSocket base URL (OUTBOUND_TEST_PULSAR_HTTP, default http://127.0.0.1:8080). */
   pulsarHttp: string;
+  /** Pulsar with token authentication, binary URL (OUTBOUND_TEST_PULSAR_AUTH_URL, default pulsar://127.0.0.1:6652). */
+  pulsarAuth: string;
+  /** Its admin REST and WebSocket base URL (OUTBOUND_TEST_PULSAR_AUTH_HTTP, default http://127.0.0.1:8082). */
+  pulsarAuthHttp: string;
+  /**
+   * A token (HS256 JWT, role `outbound-test`) that broker accepts (OUTBOUND_TEST_PULSAR_AUTH_TOKEN; locally
+   * read from .brokers/pulsar-auth/tokens, "" until `pulsar-auth` has been started). Test-only.
+   */
+  pulsarAuthToken: string;
   /** toxiproxy REST API URL (OUTBOUND_TEST_TOXIPROXY, default http://127.0.0.1:8474). */
   toxiproxy: string;
 }

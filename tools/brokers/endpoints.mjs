@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runDir } from "./lib/paths.mjs";
 
@@ -17,6 +18,9 @@ export const overrideVariables = {
   sqs: "OUTBOUND_TEST_SQS_ENDPOINT",
   pulsar: "OUTBOUND_TEST_PULSAR_URL",
   pulsarHttp: "OUTBOUND_TEST_PULSAR_HTTP",
+  pulsarAuth: "OUTBOUND_TEST_PULSAR_AUTH_URL",
+  pulsarAuthHttp: "OUTBOUND_TEST_PULSAR_AUTH_HTTP",
+  pulsarAuthToken: "OUTBOUND_TEST_PULSAR_AUTH_TOKEN",
   toxiproxy: "OUTBOUND_TEST_TOXIPROXY",
 };
 
@@ -29,6 +33,9 @@ const defaults = () => ({
   sqs: "http://127.0.0.1:9324",
   pulsar: "pulsar://127.0.0.1:6650",
   pulsarHttp: "http://127.0.0.1:8080",
+  pulsarAuth: "pulsar://127.0.0.1:6652",
+  pulsarAuthHttp: "http://127.0.0.1:8082",
+  pulsarAuthToken: localPulsarToken(),
   toxiproxy: "http://127.0.0.1:8474",
 });
 
@@ -53,10 +60,20 @@ const brokerVariables = {
   rabbitmq: ["OUTBOUND_TEST_AMQP_URL", "OUTBOUND_TEST_AMQPS_URL"],
   sqs: ["OUTBOUND_TEST_SQS_ENDPOINT"],
   pulsar: ["OUTBOUND_TEST_PULSAR_URL", "OUTBOUND_TEST_PULSAR_HTTP"],
+  "pulsar-auth": ["OUTBOUND_TEST_PULSAR_AUTH_URL", "OUTBOUND_TEST_PULSAR_AUTH_HTTP"],
   toxiproxy: ["OUTBOUND_TEST_TOXIPROXY"],
 };
 
 /** @param {import("./endpoints.d.mts").BrokerName} broker */
 export function isExternal(broker) {
   return (brokerVariables[broker] ?? []).some((variable) => (process.env[variable] ?? "").trim() !== "");
+}
+
+/** The token `up pulsar-auth` signed for tests; "" until that broker has been started once. */
+function localPulsarToken() {
+  try {
+    return readFileSync(join(runDir(), "pulsar-auth", "tokens", "client.token"), "utf8").trim();
+  } catch {
+    return "";
+  }
 }

@@ -1,11 +1,12 @@
 import { kafka } from "./kafka.mjs";
 import { pulsar } from "./pulsar.mjs";
+import { pulsarAuth } from "./pulsar-auth.mjs";
 import { rabbitmq } from "./rabbitmq.mjs";
 import { sqs } from "./sqs.mjs";
 import { toxiproxy } from "./toxiproxy.mjs";
 
 /** @type {Record<string, import("../lib/broker.mjs").Broker>} */
-const registry = { kafka, rabbitmq, sqs, pulsar, toxiproxy };
+const registry = { kafka, rabbitmq, sqs, pulsar, toxiproxy, "pulsar-auth": pulsarAuth };
 
 export const allBrokers = Object.values(registry);
 
@@ -13,7 +14,7 @@ export const allBrokers = Object.values(registry);
 export function brokerByName(name) {
   const broker = registry[name];
   if (!broker) {
-    throw new Error(`unknown broker "${name}"; known: kafka, rabbitmq, sqs, pulsar, toxiproxy`);
+    throw new Error(`unknown broker "${name}"; known: ${Object.keys(registry).join(", ")}`);
   }
   return broker;
 }

@@ -24,7 +24,7 @@ export const kafka = {
   name: "kafka",
   version,
   ports: { plaintext: 9092, controller: 9093, sasl: 9094 },
-  startTimeoutMs: 120_000,
+  startTimeoutMs: 240_000,
   log: join(brokerRunDir("kafka"), "kafka.log"),
   dataDirs: [join(brokerRunDir("kafka"), "data")],
 

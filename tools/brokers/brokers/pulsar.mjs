@@ -9,92 +9,117 @@ const version = "4.2.4";
 const libDir = () => join(cacheDir(), `pulsar-${version}`, "lib");
 
 /**
- * Pulsar standalone (broker, bookie and metadata store in one JVM) with the WebSocket service on.
- * Takes about a minute to create its cluster and the `public/default` namespace on two cores.
- * @type {import("../lib/broker.mjs").Broker}
+ * A Pulsar standalone (broker, bookie and metadata store in one JVM) with the WebSocket service on.
+ * @param {{ name: "pulsar" | "pulsar-auth", ports: { binary: number, http: number }, auth?: () => PulsarAuth }} options
+ * @returns {import("../lib/broker.mjs").Broker}
  */
-export const pulsar = {
-  name: "pulsar",
-  version,
-  ports: { binary: 6650, http: 8080 },
-  startTimeoutMs: 240_000,
-  log: join(brokerRunDir("pulsar"), "pulsar.log"),
-  dataDirs: [join(brokerRunDir("pulsar"), "data")],
-  fetchesWithMaven: true,
+export function pulsarStandalone({ name, ports, auth }) {
+  const dir = brokerRunDir(name);
+  const broker = {
+    name,
+    version,
+    ports,
+    startTimeoutMs: 240_000,
+    log: join(dir, "pulsar.log"),
+    dataDirs: [join(dir, "data")],
+    fetchesWithMaven: true,
+    fetch: fetchPulsar,
 
-  fetch: (onStart) =>
-    fetchJars(
-      join(cacheDir(), `pulsar-${version}`),
-      fetchPom({
-        artifactId: "pulsar-runtime",
-        // Pulsar's own BOM: without it Maven's nearest-wins mixes OpenTelemetry versions and the broker
-        // dies at start with NoSuchMethodError.
-        imports: [`org.apache.pulsar:pulsar:${version}`],
-        dependencies: [
-          `org.apache.pulsar:pulsar-broker:${version}`,
-          "org.apache.logging.log4j:log4j-slf4j2-impl:2.24.3",
+    async start() {
+      const data = join(dir, "data");
+      mkdirSync(data, { recursive: true });
+      const config = join(dir, "standalone.conf");
+      writeFileSync(config, standaloneConf(ports, auth?.()));
+      const log4j = join(dir, "log4j2.properties");
+      writeFileSync(log4j, log4jProperties());
+      const opens = [
+        "java.base/java.io",
+        "java.base/java.util.zip",
+        "java.base/java.nio",
+        "java.base/jdk.internal.misc",
+        "java.base/sun.net",
+        "java.base/java.lang",
+        "java.management/sun.management",
+      ].flatMap((module) => ["--add-opens", `${module}=ALL-UNNAMED`]);
+      return spawnDetached(
+        "java",
+        [
+          "-Xms512m",
+          "-Xmx1g",
+          "-XX:MaxDirectMemorySize=1g",
+          "-XX:+UseG1GC",
+          ...opens,
+          "-Dbookkeeper.metadata.bookie.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataBookieDriver",
+          "-Dbookkeeper.metadata.client.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataClientDriver",
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          "-Djava.net.preferIPv4Stack=true",
+          `-Dlog4j2.configurationFile=${log4j}`,
+          `-Dpulsar.log.dir=${dir}`,
+          "-cp",
+          `${libDir()}/*`,
+          "org.apache.pulsar.PulsarStandaloneStarter",
+          "--config",
+          config,
+          "-nfw",
+          "--metadata-dir",
+          join(data, "metadata"),
+          "--bookkeeper-dir",
+          join(data, "bookkeeper"),
         ],
-      }),
-      onStart,
-    ),
+        { cwd: dir, log: broker.log },
+      );
+    },
 
-  async start() {
-    const dir = brokerRunDir("pulsar");
-    const data = join(dir, "data");
-    mkdirSync(data, { recursive: true });
-    const config = join(dir, "standalone.conf");
-    writeFileSync(config, standaloneConf());
-    const log4j = join(dir, "log4j2.properties");
-    writeFileSync(log4j, log4jProperties());
-    const opens = [
-      "java.base/java.io",
-      "java.base/java.util.zip",
-      "java.base/java.nio",
-      "java.base/jdk.internal.misc",
-      "java.base/sun.net",
-      "java.base/java.lang",
-      "java.management/sun.management",
-    ].flatMap((module) => ["--add-opens", `${module}=ALL-UNNAMED`]);
-    return spawnDetached(
-      "java",
-      [
-        "-Xms512m",
-        "-Xmx1g",
-        "-XX:MaxDirectMemorySize=1g",
-        "-XX:+UseG1GC",
-        ...opens,
-        "-Dbookkeeper.metadata.bookie.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataBookieDriver",
-        "-Dbookkeeper.metadata.client.drivers=org.apache.pulsar.metadata.bookkeeper.PulsarMetadataClientDriver",
-        "-Dio.netty.tryReflectionSetAccessible=true",
-        "-Djava.net.preferIPv4Stack=true",
-        `-Dlog4j2.configurationFile=${log4j}`,
-        `-Dpulsar.log.dir=${dir}`,
-        "-cp",
-        `${libDir()}/*`,
-        "org.apache.pulsar.PulsarStandaloneStarter",
-        "--config",
-        config,
-        "-nfw",
-        "--metadata-dir",
-        join(data, "metadata"),
-        "--bookkeeper-dir",
-        join(data, "bookkeeper"),
+    health: (timeoutMs) =>
+      pulsarHealthy(`http://127.0.0.1:${ports.http}`, timeoutMs, auth ? auth().adminToken : undefined),
+  };
+  return broker;
+}
+
+/**
+ * Token authentication settings for a standalone: the HS256 secret and the token its own internal
+ * clients (namespace creation, the WebSocket proxy) present.
+ * @typedef {{ secretKeyBase64: string, adminToken: string }} PulsarAuth
+ */
+
+function fetchPulsar(onStart) {
+  return fetchJars(
+    join(cacheDir(), `pulsar-${version}`),
+    fetchPom({
+      artifactId: "pulsar-runtime",
+      // Pulsar's own BOM: without it Maven's nearest-wins mixes OpenTelemetry versions and the broker
+      // dies at start with NoSuchMethodError.
+      imports: [`org.apache.pulsar:pulsar:${version}`],
+      dependencies: [
+        `org.apache.pulsar:pulsar-broker:${version}`,
+        "org.apache.logging.log4j:log4j-slf4j2-impl:2.24.3",
       ],
-      { cwd: dir, log: pulsar.log },
-    );
-  },
+    }),
+    onStart,
+  );
+}
 
-  health: (timeoutMs) => pulsarHealthy(`http://127.0.0.1:${pulsar.ports.http}`, timeoutMs),
-};
+/** The standalone most tests use: no authentication, on the default ports. */
+export const pulsar = pulsarStandalone({ name: "pulsar", ports: { binary: 6650, http: 8080 } });
 
 // Never set metadataStoreUrl here: the standalone starter parses it as a ZooKeeper port and dies.
-function standaloneConf() {
+/** @param {{ binary: number, http: number }} ports @param {PulsarAuth} [auth] */
+function standaloneConf(ports, auth) {
+  const authentication = auth
+    ? `authenticationEnabled=true
+authenticationProviders=org.apache.pulsar.broker.authentication.AuthenticationProviderToken
+tokenSecretKey=data:;base64,${auth.secretKeyBase64}
+superUserRoles=admin
+brokerClientAuthenticationPlugin=org.apache.pulsar.client.impl.auth.AuthenticationToken
+brokerClientAuthenticationParameters=token:${auth.adminToken}
+`
+    : "";
   return `# Written by tools/brokers on every start; edit tools/brokers/brokers/pulsar.mjs instead.
 clusterName=standalone
 bindAddress=127.0.0.1
 advertisedAddress=127.0.0.1
-brokerServicePort=${pulsar.ports.binary}
-webServicePort=${pulsar.ports.http}
+brokerServicePort=${ports.binary}
+webServicePort=${ports.http}
 webSocketServiceEnabled=true
 loadManagerClassName=org.apache.pulsar.broker.loadbalance.NoopLoadManager
 allowLoopback=true
@@ -117,7 +142,7 @@ brokerDeleteInactiveTopicsEnabled=false
 allowAutoTopicCreation=true
 allowAutoTopicCreationType=non-partitioned
 topicLevelPoliciesEnabled=true
-`;
+${authentication}`;
 }
 
 function log4jProperties() {

@@ -27,7 +27,7 @@ export const rabbitmq = {
     return installedVersion();
   },
   ports: { amqp: 5672, amqps: 5671 },
-  startTimeoutMs: 90_000,
+  startTimeoutMs: 180_000,
   log: join(runDir(), "rabbitmq.log"),
   dataDirs: [join(runDir(), "mnesia")],
   marker: serverScript,

@@ -18,7 +18,7 @@ export const sqs = {
   name: "sqs",
   version,
   ports: { http: 9324 },
-  startTimeoutMs: 60_000,
+  startTimeoutMs: 120_000,
   log: join(brokerRunDir("sqs"), "elasticmq.log"),
   dataDirs: [],
   fetchesWithMaven: true,

@@ -52,11 +52,15 @@ export async function sqsHealthy(endpoint, timeoutMs = 5000) {
  * Pulsar: the `public/default` namespace exists. `/admin/v2/clusters` answers `[]` before standalone has
  * created its cluster and namespaces, so it is not a readiness signal.
  */
-export async function pulsarHealthy(httpUrl, timeoutMs = 5000) {
+export async function pulsarHealthy(httpUrl, timeoutMs = 5000, token = undefined) {
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
   const response = await httpRequest(
     `${httpUrl}/admin/v2/namespaces/public/default`,
     "Pulsar admin",
     timeoutMs,
+    {
+      headers,
+    },
   );
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`Pulsar admin answered ${response.status} for public/default`);

@@ -11,12 +11,15 @@ import { waitUntilHealthy } from "./wait.mjs";
 
 /** @typedef {import("./broker.mjs").Broker} Broker */
 
-/** Start order: quick ones first, then the two JVM heavyweights one after the other (they share 2 cores). */
-export const startOrder = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar"];
+/** Start order: quick ones first, then the JVM heavyweights one after the other (they share 2 cores). */
+const startOrder = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar", "pulsar-auth"];
 
-/** Names in start order; all brokers when none are given. Unknown names throw. */
-export function selectBrokers(names) {
-  const wanted = names?.length ? names : startOrder;
+/** What `up` starts when given no names; `pulsar-auth` only runs when asked for. */
+export const defaultBrokers = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar"];
+
+/** Names in start order; `fallback` when none are given. Unknown names throw. */
+export function selectBrokers(names, fallback = defaultBrokers) {
+  const wanted = names?.length ? names : fallback;
   for (const name of wanted) brokerByName(name);
   return startOrder.filter((name) => wanted.includes(name)).map(brokerByName);
 }
@@ -183,7 +186,7 @@ async function stopBroker(broker, state) {
  * A broker it did not start is left alone unless it knows how to stop it (rabbitmqctl).
  */
 export async function down(names, { print = console.log } = {}) {
-  for (const broker of selectBrokers(names).reverse()) {
+  for (const broker of selectBrokers(names, startOrder).reverse()) {
     await withLock(broker.name, async () => {
       const state = readState(broker.name);
       if (running(broker, state) || (state?.adopted && broker.stop)) {
@@ -206,7 +209,7 @@ export async function down(names, { print = console.log } = {}) {
  */
 export async function status(names) {
   const rows = [];
-  for (const broker of selectBrokers(names)) {
+  for (const broker of selectBrokers(names, startOrder)) {
     if (isExternal(broker.name)) {
       rows.push({ name: broker.name, state: "external", ports: broker.ports, healthy: false });
       continue;
@@ -221,15 +224,20 @@ export async function status(names) {
       detail = describeError(error);
     }
     const ours = running(broker, state);
+    // The process holding the memory: RabbitMQ's Erlang VM rather than the su wrapper we started.
     const pid =
-      ours || state?.adopted ? (broker.findPid?.() ?? state?.pid) : (broker.findPid?.() ?? undefined);
+      healthy || ours ? (broker.findPid?.() ?? (ours || state?.adopted ? state?.pid : undefined)) : undefined;
+    let label = "down";
+    if (healthy) label = ours ? "up" : "up (not started by this tool)";
+    else if (ours) label = "unhealthy";
     rows.push({
       name: broker.name,
-      state: healthy ? (ours ? "up" : "up (not started by this tool)") : ours ? "unhealthy" : "down",
+      state: label,
       version: broker.version,
       ports: broker.ports,
-      pid: healthy || ours ? pid : undefined,
-      residentBytes: healthy || ours ? residentBytes(pid) : undefined,
+      pid,
+      residentBytes: pid ? residentBytes(pid) : undefined,
+      optional: !defaultBrokers.includes(broker.name),
       healthy,
       detail: healthy ? undefined : detail,
     });

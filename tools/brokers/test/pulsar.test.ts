@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { endpoints } from "../endpoints.mjs";
+import { endpoints, isExternal } from "../endpoints.mjs";
 
 // Pulsar's WebSocket API stands in for a raw client: the npm pulsar-client needs libpulsar, which does
 // not install here.
 const wsBase = () => endpoints().pulsarHttp.replace(/^http/, "ws");
 
-function open(url: string): Promise<WebSocket> {
+function open(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, { headers });
     socket.once("open", () => resolve(socket));
     socket.once("error", reject);
   });
@@ -66,3 +66,34 @@ describe("pulsar broker (standalone)", () => {
     expect(metadata.partitions).toBe(3);
   });
 });
+
+// The second standalone requires a token; the smoke setup starts it (it is opt-in elsewhere).
+describe.skipIf(isExternal("pulsar-auth") && !process.env.OUTBOUND_TEST_PULSAR_AUTH_TOKEN)(
+  "pulsar broker with token authentication",
+  () => {
+    const namespaceUrl = () => `${endpoints().pulsarAuthHttp}/admin/v2/namespaces/public/default`;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    it("answers the admin API with a valid token and refuses it without one or with a forged one", async () => {
+      const { pulsarAuthToken } = endpoints();
+      expect(pulsarAuthToken).not.toBe("");
+      expect((await fetch(namespaceUrl(), { headers: bearer(pulsarAuthToken) })).status).toBe(200);
+      expect((await fetch(namespaceUrl())).status).toBe(401);
+      const [header, payload] = pulsarAuthToken.split(".");
+      const forged = `${header}.${payload}.${Buffer.from("not the signature").toString("base64url")}`;
+      expect((await fetch(namespaceUrl(), { headers: bearer(forged) })).status).toBe(401);
+    });
+
+    it("accepts a WebSocket producer that presents the token, and refuses one that does not", async () => {
+      const { pulsarAuthHttp, pulsarAuthToken } = endpoints();
+      const url = `${pulsarAuthHttp.replace(/^http/, "ws")}/ws/v2/producer/persistent/public/default/smoke-${randomUUID()}`;
+      const producer = await open(url, bearer(pulsarAuthToken));
+      producer.send(JSON.stringify({ payload: Buffer.from("with token").toString("base64"), context: "1" }));
+      const ack = await nextJson(producer);
+      producer.close();
+      expect(ack.result).toBe("ok");
+
+      await expect(open(url)).rejects.toThrow(/401/);
+    });
+  },
+);
