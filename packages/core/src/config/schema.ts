@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { DeadLetterOptions } from "../dead-letter/options.js";
+import type { DeadLetterSink } from "../dead-letter/sink.js";
 import type { Logger } from "../logging/index.js";
 import type { Partitioner, PartitionFunction } from "../partitioner/partitioner.js";
 import type { Serializer } from "../serializer/serializer.js";
@@ -29,6 +31,37 @@ const loggerObject = z.custom<Logger>(
   (v) => isObject(v) && ["debug", "info", "warn", "error"].every((m) => typeof v[m] === "function"),
   { message: "expected a logger with debug, info, warn and error methods (pino or console shape)" },
 );
+
+const deadLetterOptions = z
+  .object({
+    topic: z
+      .union([z.string().min(1), z.custom<(t: string) => string>((v) => typeof v === "function")])
+      .optional(),
+    producer: z
+      .custom<NonNullable<DeadLetterOptions["producer"]>>(
+        (v) => isObject(v) && typeof v.sendSerialized === "function",
+        { message: "expected an Outbound producer" },
+      )
+      .optional(),
+    file: z.string().min(1).optional(),
+    sink: z
+      .custom<DeadLetterSink>((v) => isObject(v) && typeof v.write === "function", {
+        message: "expected a sink with write()",
+      })
+      .optional(),
+    when: z.custom<NonNullable<DeadLetterOptions["when"]>>((v) => typeof v === "function").optional(),
+  })
+  .strict()
+  .refine(
+    (d) => [d.topic !== undefined && !d.producer, d.producer, d.file, d.sink].filter(Boolean).length === 1,
+    {
+      message: "give exactly one of topic, producer (with topic), file or sink",
+    },
+  )
+  .refine((d) => !d.producer || d.topic !== undefined, {
+    message: "producer needs a topic",
+    path: ["topic"],
+  });
 
 const ms = (max: number) => z.number().int().min(0).max(max);
 
@@ -70,6 +103,17 @@ export const producerOptionsSchema = z.object({
   serializer: z.union([z.enum(["json", "string", "bytes"]), serializerObject]).default("json"),
   closeTimeoutMs: ms(3_600_000).default(30_000),
   logger: loggerObject.optional(),
+  deadLetter: deadLetterOptions.optional(),
+  telemetry: z
+    .object({
+      tracing: z.boolean().optional(),
+      metrics: z.boolean().optional(),
+      api: z.unknown().optional(),
+      tracerProvider: z.unknown().optional(),
+      meterProvider: z.unknown().optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export type ProducerOptionsInput = z.input<typeof producerOptionsSchema>;

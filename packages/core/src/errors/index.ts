@@ -1,5 +1,6 @@
 export { DEFAULT_KIND, ERROR_CODES, type ErrorCode, type ErrorKind } from "./codes.js";
 export {
+  type DeadLetterOutcome,
   isOutboundError,
   OutboundError,
   type OutboundErrorOptions,

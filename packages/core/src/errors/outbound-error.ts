@@ -11,6 +11,16 @@ export interface OutboundErrorOptions {
   brokerCode?: string;
   /** Extra structured context. Never put credentials here. */
   details?: Record<string, unknown>;
+  /** Set when the failed message was handed to the dead-letter sink. */
+  deadLetter?: DeadLetterOutcome;
+}
+
+/** What happened to a failed message's dead-letter copy. */
+export interface DeadLetterOutcome {
+  /** Where the copy landed, e.g. `kafka:orders.dlq` or `file:/data/dead-letters.jsonl`. */
+  destination?: string;
+  /** Why the copy could not be written, when it could not. */
+  error?: OutboundError;
 }
 
 /**
@@ -24,6 +34,7 @@ export class OutboundError extends Error {
   readonly transport: string | undefined;
   readonly brokerCode: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly deadLetter: DeadLetterOutcome | undefined;
 
   constructor(code: ErrorCode, message: string, options: OutboundErrorOptions = {}) {
     const prefix = options.transport ? `[outbound] [${options.transport}] ` : "[outbound] ";
@@ -33,6 +44,7 @@ export class OutboundError extends Error {
     this.transport = options.transport;
     this.brokerCode = options.brokerCode;
     this.details = options.details;
+    this.deadLetter = options.deadLetter;
   }
 
   /** True when the engine may send the message again. */
@@ -49,6 +61,10 @@ export class OutboundError extends Error {
       brokerCode: this.brokerCode,
       message: this.message,
       details: this.details,
+      deadLetter: this.deadLetter && {
+        destination: this.deadLetter.destination,
+        error: this.deadLetter.error?.message,
+      },
     };
   }
 }

@@ -31,6 +31,8 @@ export interface ProducerMetrics {
   /** `send()` calls that had to wait for buffer space, and those rejected with BUFFER_FULL. */
   blockedSends: number;
   rejectedBufferFull: number;
+  /** Failed messages written to the dead-letter sink. */
+  deadLettered: number;
 }
 
 function summarize(h: LogHistogram): PercentileSummary {
@@ -54,6 +56,7 @@ export class MetricsRecorder {
   requests = 0;
   blockedSends = 0;
   rejectedBufferFull = 0;
+  deadLettered = 0;
   readonly batchRecords = new LogHistogram(1_000_000);
   readonly batchBytes = new LogHistogram(1024 * 1024 * 1024);
   readonly latency = new LogHistogram();
@@ -72,6 +75,7 @@ export class MetricsRecorder {
       requests: this.requests,
       blockedSends: this.blockedSends,
       rejectedBufferFull: this.rejectedBufferFull,
+      deadLettered: this.deadLettered,
       ...live,
       batchRecords: summarize(this.batchRecords),
       batchBytes: summarize(this.batchBytes),

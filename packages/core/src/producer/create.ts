@@ -1,6 +1,6 @@
 import { type ParsedConfig, type ProducerConfig, parseProducerConfig } from "../config/index.js";
 import { silentLogger } from "../logging/index.js";
-import { type Partitioner, resolvePartitioner } from "../partitioner/index.js";
+import { isKeyHashingPartitioner, type Partitioner, resolvePartitioner } from "../partitioner/index.js";
 import { findTransport, transportNames } from "../registry/index.js";
 import { resolveSerializer } from "../serializer/index.js";
 import type { Transport, TransportModule } from "../transport/index.js";
@@ -53,11 +53,9 @@ export function createProducer(config?: ProducerConfig): Producer {
     source,
     serializer,
     partitioner,
-    // A user who picks a partitioner explicitly (a function, or round-robin) gets it for keyless
-    // messages too; the hash partitioners only apply to keys.
-    partitionKeyless:
-      options.partitioner !== undefined &&
-      (typeof options.partitioner !== "string" || options.partitioner === "round-robin"),
+    // A user's own partitioner (a function, an object, round-robin) gets keyless messages too;
+    // the key-hashing ones only apply to keys, and keyless messages stay sticky.
+    partitionKeyless: partitioner !== undefined && !isKeyHashingPartitioner(partitioner),
     resolveDefaultPartitioner: (name) => resolvePartitioner(name),
   };
   return new ProducerEngine(parts);

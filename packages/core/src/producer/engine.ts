@@ -1,6 +1,14 @@
 import { EventEmitter } from "node:events";
+import type { Span } from "@opentelemetry/api";
 import { describeConfig, type ParsedConfig } from "../config/index.js";
-import { OutboundError, toOutboundError } from "../errors/index.js";
+import {
+  type DeadLetterEntry,
+  type DeadLetterSink,
+  defaultDeadLetterPredicate,
+  fileDeadLetterSink,
+  producerDeadLetterSink,
+} from "../dead-letter/index.js";
+import { type DeadLetterOutcome, OutboundError, toOutboundError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
 import { silentLogger } from "../logging/index.js";
 import type {
@@ -15,13 +23,14 @@ import { MetricsRecorder, type ProducerMetrics } from "../metrics/index.js";
 import type { Partitioner } from "../partitioner/partitioner.js";
 import { stickyPartitioner } from "../partitioner/sticky.js";
 import type { Serializer } from "../serializer/serializer.js";
+import { loadOpenTelemetry, ProducerTelemetry } from "../telemetry/index.js";
 import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
 import { backoffDelay } from "./backoff.js";
 import { BufferPool } from "./buffer-pool.js";
 import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
 import type { Pending } from "./pending.js";
-import { checkMessage, finishRecord, serializeValue } from "./prepare.js";
+import { buildRecord, checkMessage, serializeValue, tooLarge } from "./prepare.js";
 import type {
   CloseResult,
   Producer,
@@ -50,7 +59,27 @@ interface InFlightRequest {
   records: Pending[];
   controller: AbortController;
   timer: ReturnType<typeof setTimeout>;
+  startedAt: number;
   done: boolean;
+}
+
+/** `sendSerialized`: bytes that skip the serializer. */
+interface RawSend {
+  contentType: string;
+  deadLetterable: boolean;
+}
+
+/** A message between `send()` and its lane. */
+interface Admission {
+  message: OutboundMessage;
+  headers: Headers;
+  startedAt: number;
+  contentType: string;
+  deadLetterable: boolean;
+  span: Span | undefined;
+  serialized: unknown;
+  /** Set once there are bytes, so a later failure can be dead-lettered. */
+  record: OutboundRecord | undefined;
 }
 
 const RETRYABLE_KINDS = new Set(["retriable", "throttled", "unknown-outcome"]);
@@ -86,11 +115,16 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private maxInFlight = 1;
 
   private pendingCount = 0;
+  /** Dead-letter writes under way; their `send()` rejects once each finishes. */
+  private deadLettering = 0;
+  private telemetry: ProducerTelemetry | undefined;
+  private readonly deadLetterSink: DeadLetterSink | undefined;
   private flushing = 0;
   private closing = false;
   private closeResult: Promise<CloseResult> | undefined;
   private paused: BackpressureState = { paused: false };
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  private lastPressureLog = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: EngineParts) {
     super();
@@ -98,6 +132,15 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.logger = this.options.logger ?? silentLogger;
     this.buffer = new BufferPool(this.options.bufferMaxBytes);
     this.transportName = "transport" in parts.source ? parts.source.transport.name : parts.source.name;
+    this.deadLetterSink = this.makeDeadLetterSink();
+  }
+
+  private makeDeadLetterSink(): DeadLetterSink | undefined {
+    const options = this.options.deadLetter;
+    if (!options) return undefined;
+    if (options.sink) return options.sink;
+    if (options.file) return fileDeadLetterSink(options.file);
+    return producerDeadLetterSink(options.producer ?? this, options.topic!);
   }
 
   // ---------------------------------------------------------------- connection
@@ -148,6 +191,18 @@ export class ProducerEngine extends EventEmitter implements Producer {
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+    if (this.options.telemetry?.tracing !== false || this.options.telemetry?.metrics !== false) {
+      const api = await loadOpenTelemetry(this.options.telemetry?.api);
+      if (api) {
+        this.telemetry = new ProducerTelemetry(
+          api,
+          transport.name,
+          this.options.clientId,
+          this.options.telemetry ?? {},
+          () => this.buffer.usedBytes,
+        );
+      }
+    }
     this.caps = caps;
     this.partitioner =
       this.parts.partitioner ?? this.parts.resolveDefaultPartitioner(caps.defaultPartitioner);
@@ -169,28 +224,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
   // ---------------------------------------------------------------- send
 
   send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport> {
-    if (this.closing) return Promise.reject(this.closedError());
-    if (!this.caps) {
-      return this.connect().then(
-        () => this.send(message),
-        (error: unknown) => {
-          const e = error as OutboundError;
-          this.metricsRecorder.failed++;
-          this.emitIf("failure", { message: message as OutboundMessage, error: e });
-          throw e;
-        },
-      );
-    }
-    const startedAt = performance.now();
-    this.metricsRecorder.sent++;
-    try {
-      return this.admit(message as OutboundMessage, startedAt);
-    } catch (error) {
-      const e = toOutboundError(error, "INVALID_MESSAGE", { transport: this.transportName });
-      this.metricsRecorder.failed++;
-      this.emitIf("failure", { message: message as OutboundMessage, error: e });
-      return Promise.reject(e);
-    }
+    return this.sendInternal(message as OutboundMessage, undefined);
+  }
+
+  sendSerialized(
+    message: OutboundMessage<Uint8Array>,
+    options: { contentType?: string; deadLetter?: boolean } = {},
+  ): Promise<DeliveryReport> {
+    return this.sendInternal(message as OutboundMessage, {
+      contentType: options.contentType ?? "application/octet-stream",
+      deadLetterable: options.deadLetter !== false,
+    });
   }
 
   async sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]> {
@@ -211,12 +255,68 @@ export class ProducerEngine extends EventEmitter implements Producer {
     );
   }
 
+  private sendInternal(
+    message: OutboundMessage,
+    raw: RawSend | undefined,
+    accepted = false,
+  ): Promise<DeliveryReport> {
+    if (this.closing && !accepted) return Promise.reject(this.closedError());
+    if (!this.caps) return this.sendAfterConnect(message, raw);
+    this.metricsRecorder.sent++;
+    let admission: Admission;
+    try {
+      admission = this.begin(message, raw);
+    } catch (error) {
+      return this.refuse(message, undefined, error);
+    }
+    const count = this.partitionCache!.cached(message.topic);
+    const serialized = admission.serialized;
+    if (!(serialized instanceof Promise) && count !== undefined) {
+      let record: OutboundRecord;
+      try {
+        record = this.place(admission, serialized, count);
+      } catch (error) {
+        return this.refuse(message, admission, error);
+      }
+      if (this.buffer.tryReserve(record.sizeBytes)) return this.enqueue(admission, record);
+      return this.admitSlowly(admission, record);
+    }
+    return this.admitSlowly(admission, undefined);
+  }
+
   /**
-   * Checks, serializes and partitions a message, reserves buffer space and enqueues it. Runs
-   * synchronously whenever it can (sync serializer, known partition count, free buffer), so a
-   * burst of sends fills one batch; it falls back to promises otherwise.
+   * A send made before the first connect finished. It counts as accepted: flush() waits for it,
+   * close() delivers it or returns it.
    */
-  private admit(message: OutboundMessage, startedAt: number): Promise<DeliveryReport> {
+  private async sendAfterConnect(
+    message: OutboundMessage,
+    raw: RawSend | undefined,
+  ): Promise<DeliveryReport> {
+    let cancel: (e: OutboundError) => void = () => {};
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = reject;
+    });
+    cancelled.catch(() => undefined);
+    const entry = { message, reject: cancel };
+    this.admitting.add(entry);
+    try {
+      await Promise.race([this.connect(), cancelled]);
+    } catch (error) {
+      this.admitting.delete(entry);
+      const refused = this.refuse(message, undefined, error);
+      this.checkIdle();
+      return refused;
+    }
+    this.admitting.delete(entry);
+    return this.sendInternal(message, raw, true);
+  }
+
+  /**
+   * Everything that can be done before the value is bytes: shape and capability checks, the
+   * span and its trace context, and starting serialization (synchronously when the serializer
+   * is synchronous, so a burst of sends fills one batch).
+   */
+  private begin(message: OutboundMessage, raw: RawSend | undefined): Admission {
     const caps = this.caps!;
     const name = this.transportName;
     checkMessage(message, caps, name);
@@ -231,64 +331,100 @@ export class ProducerEngine extends EventEmitter implements Producer {
       );
     }
     const headers: Headers = message.headers ? { ...message.headers } : {};
-    const serialized = serializeValue(this.parts.serializer, message, headers, name);
-    const count = this.partitionCache!.cached(message.topic);
-    if (!(serialized instanceof Promise) && count !== undefined) {
-      const record = finishRecord(
-        message,
-        serialized,
-        headers,
-        this.parts.serializer.contentType,
-        this.maxMessageBytes,
-        name,
-      );
-      const partition = this.choosePartition(message, record.key, count);
-      if (this.buffer.tryReserve(record.sizeBytes)) {
-        return this.enqueue(message, { ...record, partition }, startedAt);
+    const admission: Admission = {
+      message,
+      headers,
+      startedAt: performance.now(),
+      contentType: raw ? raw.contentType : this.parts.serializer.contentType,
+      deadLetterable: raw ? raw.deadLetterable : true,
+      span: undefined,
+      serialized: undefined,
+      record: undefined,
+    };
+    if (this.telemetry) {
+      admission.span = this.telemetry.startSend(message, headers);
+      const max = caps.headers.maxCount;
+      const count = Object.keys(headers).length;
+      if (max !== undefined && count > max) {
+        const injected = Object.keys(headers).filter((h) => !message.headers || !(h in message.headers));
+        throw new OutboundError(
+          "INVALID_MESSAGE",
+          `${count} headers, including the trace context (${injected.join(", ")}), exceed ${name}'s limit of ${max} per message`,
+          { transport: name },
+        );
       }
     }
-    return this.admitSlowly(message, startedAt, headers, serialized);
+    admission.serialized = raw
+      ? message.value
+      : serializeValue(this.parts.serializer, message, headers, name);
+    return admission;
   }
 
+  /** Turns serialized bytes into a record with its partition; throws for size and partition errors. */
+  private place(admission: Admission, value: unknown, count: number): OutboundRecord {
+    const { message } = admission;
+    const built = buildRecord(message, value, admission.headers, admission.contentType, this.transportName);
+    // From here there are bytes, so a failure can still be dead-lettered.
+    admission.record = { ...built, partition: message.partition ?? 0 };
+    const oversize = tooLarge(built, this.maxMessageBytes, this.transportName);
+    if (oversize) throw oversize;
+    const record = { ...built, partition: this.choosePartition(message, built.key, count) };
+    admission.record = record;
+    return record;
+  }
+
+  /** The slow path: waits for the serializer, the topic's partition count or buffer space. */
   private async admitSlowly(
-    message: OutboundMessage,
-    startedAt: number,
-    headers: Headers,
-    serialized: unknown,
+    admission: Admission,
+    placed: OutboundRecord | undefined,
   ): Promise<DeliveryReport> {
     let rejectAdmission: (e: OutboundError) => void = () => {};
     const cancelled = new Promise<never>((_, reject) => {
       rejectAdmission = reject;
     });
     cancelled.catch(() => undefined);
-    const entry = { message, reject: rejectAdmission };
+    const entry = { message: admission.message, reject: rejectAdmission };
     this.admitting.add(entry);
     let record: OutboundRecord;
     try {
-      const value = await Promise.race([serialized, cancelled]);
-      const built = finishRecord(
-        message,
-        value,
-        headers,
-        this.parts.serializer.contentType,
-        this.maxMessageBytes,
-        this.transportName,
-      );
-      const deadline = startedAt + this.options.deliveryTimeoutMs;
-      const count = await Promise.race([this.partitionCache!.get(message.topic, deadline), cancelled]);
-      record = { ...built, partition: this.choosePartition(message, built.key, count) };
+      if (placed) {
+        record = placed;
+      } else {
+        const value = await Promise.race([admission.serialized, cancelled]);
+        const deadline = admission.startedAt + this.options.deliveryTimeoutMs;
+        const count = await Promise.race([
+          this.partitionCache!.get(admission.message.topic, deadline),
+          cancelled,
+        ]);
+        record = this.place(admission, value, count);
+      }
       await this.reserveBuffer(record.sizeBytes, cancelled);
     } catch (error) {
       this.admitting.delete(entry);
-      const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
-      this.metricsRecorder.failed++;
-      this.emitIf("failure", { message, error: e });
+      const refused = this.refuse(admission.message, admission, error);
       this.checkIdle();
-      throw e;
+      return refused;
     }
     this.admitting.delete(entry);
     // From here the message is pending: it settles through fail() or succeed() exactly once.
-    return this.enqueue(message, record, startedAt);
+    return this.enqueue(admission, record);
+  }
+
+  /** Fails a message that never reached a lane; dead-letters it when its bytes exist. */
+  private refuse(message: OutboundMessage, admission: Admission | undefined, error: unknown): Promise<never> {
+    const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
+    this.metricsRecorder.failed++;
+    const topic = typeof message?.topic === "string" ? message.topic : "";
+    this.telemetry?.ended(admission?.span, topic, undefined, e);
+    const record = admission?.record;
+    if (record && admission.deadLetterable && this.deadLetterWanted(e, message)) {
+      return this.deadLetter(message, record, e, 1, Date.now()).then((final) => {
+        this.emitIf("failure", { message, error: final });
+        throw final;
+      });
+    }
+    this.emitIf("failure", { message, error: e });
+    return Promise.reject(e);
   }
 
   /** Waits for buffer space per `onBufferFull`; gives the space back if close() cancels the wait. */
@@ -345,12 +481,9 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return this.sticky.current(message.topic, count);
   }
 
-  private enqueue(
-    message: OutboundMessage,
-    record: OutboundRecord,
-    startedAt: number,
-  ): Promise<DeliveryReport> {
+  private enqueue(admission: Admission, record: OutboundRecord): Promise<DeliveryReport> {
     return new Promise<DeliveryReport>((resolve, reject) => {
+      const { message, startedAt } = admission;
       const pending: Pending = {
         message,
         record,
@@ -361,6 +494,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
         settled: false,
         lastError: undefined,
         firstFailureAt: undefined,
+        span: admission.span,
+        deadLetterable: admission.deadLetterable,
         resolve,
         reject,
       };
@@ -480,6 +615,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
       if (p.sticky) stickyUsed = true;
       batchRecords[i] = p.record;
     }
+    if (this.telemetry) {
+      const partitioned = this.caps!.partitioned;
+      for (const p of records) this.telemetry.onDispatch(p.span, lane.partition, partitioned, records.length);
+    }
     // Keyless messages move to another partition once a batch for this one is on its way.
     if (stickyUsed) {
       const count = this.partitionCache?.cached(lane.topic);
@@ -491,6 +630,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       lane,
       records,
       controller,
+      startedAt: now,
       done: false,
       timer: setTimeout(() => this.onRequestTimeout(request, timeoutMs), timeoutMs),
     };
@@ -545,6 +685,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.inFlight.delete(request);
     const { lane, records } = request;
     lane.inFlight--;
+    this.telemetry?.request(
+      lane.topic,
+      records.length,
+      (performance.now() - request.startedAt) / 1000,
+      error,
+    );
     if (results !== undefined && (!Array.isArray(results) || results.length !== records.length)) {
       error = new OutboundError(
         "PROTOCOL_ERROR",
@@ -606,6 +752,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       if (p.record.attempt > attempt) attempt = p.record.attempt;
     }
     this.metricsRecorder.retries += retry.length;
+    this.telemetry?.retried(lane.topic, retry.length);
     const delay = backoffDelay(this.options.retry, attempt - 1);
     lane.retryAt = Math.max(lane.retryAt, now + delay);
     lane.requeueFront(retry);
@@ -647,6 +794,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     };
     this.metricsRecorder.acked++;
     this.metricsRecorder.latency.record(report.latencyMs);
+    this.telemetry?.ended(p.span, p.record.topic, report, undefined);
     p.resolve(report);
     if (this.listenerCount("ack") > 0) this.emit("ack", { message: p.message, report });
   }
@@ -657,14 +805,97 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.release(p);
     this.metricsRecorder.failed++;
     this.metricsRecorder.latency.record(performance.now() - p.startedAt);
-    if (error.kind !== "retriable" || this.logger !== silentLogger) {
-      this.logger.warn(
-        { topic: p.record.topic, code: error.code, attempts: p.record.attempt },
-        error.message,
-      );
+    this.telemetry?.ended(p.span, p.record.topic, undefined, error);
+    this.logger.warn(
+      { topic: p.record.topic, code: error.code, kind: error.kind, attempts: p.record.attempt },
+      `message not delivered: ${error.message}`,
+    );
+    if (p.deadLetterable && this.deadLetterWanted(error, p.message)) {
+      const firstFailure = p.firstFailureAt ?? Date.now();
+      this.deadLetter(p.message, p.record, error, p.record.attempt, firstFailure).then((final) => {
+        p.reject(final);
+        this.emitIf("failure", { message: p.message, error: final });
+      });
+      return;
     }
     p.reject(error);
     this.emitIf("failure", { message: p.message, error });
+  }
+
+  // ---------------------------------------------------------------- dead letters
+
+  private deadLetterWanted(error: OutboundError, message: OutboundMessage): boolean {
+    const options = this.options.deadLetter;
+    if (!this.deadLetterSink || !options) return false;
+    try {
+      return options.when ? options.when(error, message) === true : defaultDeadLetterPredicate(error);
+    } catch (predicateError) {
+      this.logger.error(
+        { error: String(predicateError) },
+        "deadLetter.when threw; the message is not dead-lettered",
+      );
+      return false;
+    }
+  }
+
+  /**
+   * Writes the copy, then resolves with the error the caller's `send()` rejects with: the
+   * original, saying where the copy went, or carrying the sink's own error as well.
+   */
+  private deadLetter(
+    message: OutboundMessage,
+    record: OutboundRecord,
+    error: OutboundError,
+    attempts: number,
+    firstFailureAt: number,
+  ): Promise<OutboundError> {
+    const sink = this.deadLetterSink!;
+    this.deadLettering++;
+    const entry: DeadLetterEntry = {
+      message,
+      topic: record.topic,
+      partition: this.caps?.partitioned ? record.partition : undefined,
+      key: record.key,
+      value: record.value,
+      headers: record.headers,
+      contentType: record.contentType,
+      error,
+      attempts,
+      firstFailureAt,
+    };
+    let written: Promise<string>;
+    try {
+      written = sink.write(entry);
+    } catch (sinkError) {
+      written = Promise.reject(sinkError);
+    }
+    return written
+      .then(
+        (destination) => {
+          this.metricsRecorder.deadLettered++;
+          this.telemetry?.deadLetter(record.topic);
+          this.logger.warn({ topic: record.topic, destination, code: error.code }, "message dead-lettered");
+          return withDeadLetter(error, { destination }, `dead-lettered to ${destination}`);
+        },
+        (sinkError: unknown) => {
+          const e = toOutboundError(sinkError, "INTERNAL", {
+            context: `dead-letter write to ${sink.description} failed`,
+          });
+          this.logger.error(
+            { topic: record.topic, sink: sink.description, error: e.message },
+            "dead-letter write failed",
+          );
+          return withDeadLetter(
+            error,
+            { error: e },
+            `and the dead-letter write to ${sink.description} failed too: ${stripPrefix(e.message)}`,
+          );
+        },
+      )
+      .finally(() => {
+        this.deadLettering--;
+        this.checkIdle();
+      });
   }
 
   private release(p: Pending): void {
@@ -727,6 +958,20 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private emitBackpressure(paused: boolean, reason: string): void {
     this.emitIf("backpressure", { paused, reason, bufferedBytes: this.buffer.usedBytes });
+    // Buffer pressure can hit every send; say it at most once a second.
+    const now = performance.now();
+    if (paused && now - this.lastPressureLog >= 1000) {
+      this.lastPressureLog = now;
+      this.logger.warn(
+        {
+          reason,
+          bufferedBytes: this.buffer.usedBytes,
+          bufferMaxBytes: this.buffer.maxBytes,
+          waiting: this.buffer.waiting,
+        },
+        `producer under backpressure: ${reason}`,
+      );
+    }
   }
 
   // ---------------------------------------------------------------- flush and close
@@ -742,13 +987,19 @@ export class ProducerEngine extends EventEmitter implements Producer {
     }
   }
 
-  private idle(): Promise<void> {
-    if (this.pendingCount === 0 && this.admitting.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /**
+   * Resolves once nothing is pending, after a macrotask turn, so every `send()` promise (some
+   * wrap the settled one in further async steps) has settled before `flush()`/`close()` returns.
+   */
+  private async idle(): Promise<void> {
+    if (this.pendingCount !== 0 || this.admitting.size !== 0 || this.deadLettering !== 0) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   private checkIdle(): void {
-    if (this.pendingCount !== 0 || this.admitting.size !== 0) return;
+    if (this.pendingCount !== 0 || this.admitting.size !== 0 || this.deadLettering !== 0) return;
     if (this.sweeper !== undefined) {
       clearInterval(this.sweeper);
       this.sweeper = undefined;
@@ -866,6 +1117,18 @@ export class ProducerEngine extends EventEmitter implements Producer {
   override off<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this {
     return super.off(event, listener as (...args: unknown[]) => void);
   }
+}
+
+/** The same error, saying what became of its dead-letter copy. */
+function withDeadLetter(error: OutboundError, outcome: DeadLetterOutcome, note: string): OutboundError {
+  return new OutboundError(error.code, `${stripPrefix(error.message)} (${note})`, {
+    kind: error.kind,
+    transport: error.transport,
+    brokerCode: error.brokerCode,
+    details: error.details,
+    cause: error,
+    deadLetter: outcome,
+  });
 }
 
 function stripPrefix(message: string): string {

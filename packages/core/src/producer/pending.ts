@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import type { OutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage, OutboundRecord } from "../message/index.js";
 
@@ -17,6 +18,10 @@ export interface Pending {
   /** The last failure, kept so a later timeout can say whether the broker may hold the message. */
   lastError: OutboundError | undefined;
   firstFailureAt: number | undefined;
+  /** The OpenTelemetry span, when tracing is on. */
+  readonly span: Span | undefined;
+  /** False for dead-letter copies, so they are never dead-lettered again. */
+  readonly deadLetterable: boolean;
   resolve(report: DeliveryReport): void;
   reject(error: OutboundError): void;
 }

@@ -111,13 +111,12 @@ function serializationError(error: unknown, transport: string, topic: string): O
   });
 }
 
-/** Builds the record once the value is bytes, enforcing the size limit. */
-export function finishRecord(
+/** Builds the record once the value is bytes. The caller checks the size (see `tooLarge`). */
+export function buildRecord(
   message: OutboundMessage,
   value: unknown,
   headers: Headers,
   contentType: string,
-  maxMessageBytes: number,
   transport: string,
 ): Omit<OutboundRecord, "partition"> {
   if (!(value instanceof Uint8Array)) {
@@ -133,14 +132,6 @@ export function finishRecord(
       : typeof message.key === "string"
         ? Buffer.from(message.key)
         : message.key;
-  const sizeBytes = value.byteLength + (key?.byteLength ?? 0) + headerBytes(headers);
-  if (sizeBytes > maxMessageBytes) {
-    throw new OutboundError(
-      "MESSAGE_TOO_LARGE",
-      `message of ${formatBytes(sizeBytes)} exceeds the ${formatBytes(maxMessageBytes)} limit`,
-      { transport, details: { sizeBytes, maxMessageBytes, topic: message.topic } },
-    );
-  }
   return {
     topic: message.topic,
     key,
@@ -151,8 +142,22 @@ export function finishRecord(
     id: message.id,
     delayMs: message.delayMs,
     attempt: 1,
-    sizeBytes,
+    sizeBytes: value.byteLength + (key?.byteLength ?? 0) + headerBytes(headers),
   };
+}
+
+/** `MESSAGE_TOO_LARGE` for a record over the limit, `undefined` otherwise. */
+export function tooLarge(
+  record: { sizeBytes: number; topic: string },
+  maxMessageBytes: number,
+  transport: string,
+): OutboundError | undefined {
+  if (record.sizeBytes <= maxMessageBytes) return undefined;
+  return new OutboundError(
+    "MESSAGE_TOO_LARGE",
+    `message of ${formatBytes(record.sizeBytes)} exceeds the ${formatBytes(maxMessageBytes)} limit`,
+    { transport, details: { sizeBytes: record.sizeBytes, maxMessageBytes, topic: record.topic } },
+  );
 }
 
 /**

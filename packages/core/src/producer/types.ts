@@ -34,6 +34,14 @@ export interface Producer {
    * with an `OutboundError` after retries or `deliveryTimeoutMs`. Never throws synchronously.
    */
   send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport>;
+  /**
+   * Sends bytes as they are, past the serializer: for forwarding and dead-letter copies.
+   * `deadLetter: false` keeps a failed copy from being dead-lettered again.
+   */
+  sendSerialized(
+    message: OutboundMessage<Uint8Array>,
+    options?: { contentType?: string; deadLetter?: boolean },
+  ): Promise<DeliveryReport>;
   /** One settled result per message, in order; a failure never hides the others' outcomes. */
   sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]>;
   /** Sends everything buffered now (ignoring `lingerMs`) and waits until it is settled. */

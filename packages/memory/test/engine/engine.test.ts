@@ -313,7 +313,7 @@ describe("per-message settlement", () => {
     const { broker, producer } = setup();
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const settled = await producer.sendMany([
+    const settled = await producer.sendMany<unknown>([
       { topic: "t", value: "good-1" },
       null as never,
       { topic: "", value: 1 },

@@ -1,0 +1,153 @@
+import type { Attributes, Counter, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
+import type { OutboundError } from "../errors/index.js";
+import type { DeliveryReport, Headers, OutboundMessage } from "../message/index.js";
+import type { OpenTelemetryApi } from "./open-telemetry.js";
+import { ATTR, MESSAGING_SYSTEM, METRIC } from "./semantic-conventions.js";
+
+/** The `telemetry` producer option. Everything is on when `@opentelemetry/api` is installed. */
+export interface TelemetryOptions {
+  /** One PRODUCER span per message, with W3C trace context injected into its headers. Default true. */
+  tracing?: boolean;
+  /** `messaging.client.*` and `outbound.producer.*` instruments. Default true. */
+  metrics?: boolean;
+  /** The `@opentelemetry/api` module, for bundlers that cannot resolve it lazily. */
+  api?: unknown;
+  /** A TracerProvider to use instead of the global one. */
+  tracerProvider?: unknown;
+  /** A MeterProvider to use instead of the global one. */
+  meterProvider?: unknown;
+}
+
+const SCOPE = "@outbound/core";
+
+/**
+ * Spans and instruments for one producer. The engine holds `undefined` instead of this object
+ * when OpenTelemetry is absent or turned off, so the hooks cost one comparison per message.
+ */
+export class ProducerTelemetry {
+  private readonly tracer: Tracer | undefined;
+  private readonly system: string;
+  private readonly base: Attributes;
+  private readonly sent: Counter | undefined;
+  private readonly duration: Histogram | undefined;
+  private readonly batchSize: Histogram | undefined;
+  private readonly retries: Counter | undefined;
+  private readonly deadLettered: Counter | undefined;
+
+  constructor(
+    private readonly api: OpenTelemetryApi,
+    transportName: string,
+    clientId: string,
+    options: TelemetryOptions,
+    bufferedBytes: () => number,
+  ) {
+    this.system = MESSAGING_SYSTEM[transportName] ?? transportName;
+    this.base = { [ATTR.system]: this.system, [ATTR.clientId]: clientId };
+    if (options.tracing !== false) {
+      const provider =
+        (options.tracerProvider as { getTracer?: OpenTelemetryApi["trace"]["getTracer"] }) ?? api.trace;
+      this.tracer = provider.getTracer!(SCOPE);
+    }
+    if (options.metrics !== false) {
+      const provider = (options.meterProvider as { getMeter?: (name: string) => Meter }) ?? api.metrics;
+      const meter = provider.getMeter!(SCOPE);
+      this.sent = meter.createCounter(METRIC.sentMessages, {
+        description: "Messages the producer sent, by outcome",
+        unit: "{message}",
+      });
+      this.duration = meter.createHistogram(METRIC.operationDuration, {
+        description: "Duration of send requests to the broker",
+        unit: "s",
+      });
+      this.batchSize = meter.createHistogram(METRIC.batchSize, {
+        description: "Records per request",
+        unit: "{message}",
+      });
+      this.retries = meter.createCounter(METRIC.retries, {
+        description: "Records sent again",
+        unit: "{message}",
+      });
+      this.deadLettered = meter.createCounter(METRIC.deadLettered, {
+        description: "Messages written to the dead-letter sink",
+        unit: "{message}",
+      });
+      meter
+        .createObservableGauge(METRIC.bufferUsage, {
+          description: "Bytes held in the producer's buffer",
+          unit: "By",
+        })
+        .addCallback((result) => result.observe(bufferedBytes(), this.base));
+    }
+  }
+
+  /** Starts the message's span and writes its trace context (traceparent, tracestate) into `headers`. */
+  startSend(message: OutboundMessage, headers: Headers): Span | undefined {
+    if (!this.tracer) return undefined;
+    const api = this.api;
+    const attributes: Attributes = {
+      ...this.base,
+      [ATTR.destination]: message.topic,
+      [ATTR.operationType]: "send",
+      [ATTR.operationName]: "send",
+    };
+    if (message.id !== undefined) attributes[ATTR.messageId] = message.id;
+    if (typeof message.key === "string") {
+      if (this.system === "kafka") attributes[ATTR.kafkaKey] = message.key;
+      if (this.system === "rabbitmq") attributes[ATTR.rabbitRoutingKey] = message.key;
+    }
+    const parent = api.context.active();
+    const span = this.tracer.startSpan(
+      `send ${message.topic}`,
+      { kind: api.SpanKind.PRODUCER, attributes },
+      parent,
+    );
+    api.propagation.inject(api.trace.setSpan(parent, span), headers);
+    return span;
+  }
+
+  /** Called when the record leaves in a request: its partition and the batch size are known. */
+  onDispatch(span: Span | undefined, partition: number, partitioned: boolean, batchCount: number): void {
+    if (!span) return;
+    if (partitioned) span.setAttribute(ATTR.partition, String(partition));
+    if (batchCount > 1) span.setAttribute(ATTR.batchCount, batchCount);
+  }
+
+  ended(
+    span: Span | undefined,
+    topic: string,
+    report: DeliveryReport | undefined,
+    error: OutboundError | undefined,
+  ): void {
+    const attributes: Attributes = { ...this.base, [ATTR.destination]: topic, [ATTR.operationName]: "send" };
+    if (error) attributes[ATTR.errorType] = error.code;
+    this.sent?.add(1, attributes);
+    if (!span) return;
+    if (report) {
+      if (report.messageId !== undefined) span.setAttribute(ATTR.messageId, report.messageId);
+      if (report.offset !== undefined && this.system === "kafka")
+        span.setAttribute(ATTR.kafkaOffset, Number(report.offset));
+      if (report.partition !== undefined) span.setAttribute(ATTR.partition, String(report.partition));
+    }
+    if (error) {
+      span.setAttribute(ATTR.errorType, error.code);
+      span.recordException(error);
+      span.setStatus({ code: this.api.SpanStatusCode.ERROR, message: error.message });
+    }
+    span.end();
+  }
+
+  request(topic: string, records: number, seconds: number, error: OutboundError | undefined): void {
+    const attributes: Attributes = { ...this.base, [ATTR.destination]: topic, [ATTR.operationName]: "send" };
+    if (error) attributes[ATTR.errorType] = error.code;
+    this.duration?.record(seconds, attributes);
+    this.batchSize?.record(records, attributes);
+  }
+
+  retried(topic: string, records: number): void {
+    this.retries?.add(records, { ...this.base, [ATTR.destination]: topic });
+  }
+
+  deadLetter(topic: string): void {
+    this.deadLettered?.add(1, { ...this.base, [ATTR.destination]: topic });
+  }
+}
