@@ -5,7 +5,7 @@ import { down, fetch, logs, status, up } from "./lib/manager.mjs";
 
 const usage = `usage: pnpm brokers <command> [names...]
 
-  up [names] [--fresh]   fetch if needed, start and wait until healthy (all when no names)
+  up [names] [--fresh]   fetch if needed, start and wait until healthy (the default set when no names)
   fetch [names]          download only (what up does first), nothing starts
   down [names]           stop what up started
   status [names]         state, version, ports, pid, memory and health

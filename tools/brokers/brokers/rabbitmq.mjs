@@ -41,7 +41,7 @@ export const rabbitmq = {
     const env = { DEBIAN_FRONTEND: "noninteractive" };
     try {
       await run("apt-get", ["update"], { env, log });
-      await run("apt-get", ["install", "-y", "--no-install-recommends", "rabbitmq-server"], { env, log });
+      await run("apt-get", ["install", "-y", "rabbitmq-server"], { env, log });
     } catch (error) {
       throw new Error(`apt-get could not install rabbitmq-server (see ${log}; it needs root)`, {
         cause: error,
