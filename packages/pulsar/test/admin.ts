@@ -32,6 +32,10 @@ export function pulsarAdmin(httpUrl: string = endpoints().pulsarHttp) {
     async createNamespace(namespace: string): Promise<void> {
       await call("PUT", `namespaces/${namespace}`);
     },
+    /** Unloads every bundle of a namespace: producers on it get CLOSE_PRODUCER. */
+    async unloadNamespace(namespace: string): Promise<void> {
+      await call("PUT", `namespaces/${namespace}/unload`);
+    },
     /** Turns broker-side message deduplication on for every topic of a namespace. */
     async enableDeduplication(namespace: string): Promise<void> {
       await call("POST", `namespaces/${namespace}/deduplication`, true);

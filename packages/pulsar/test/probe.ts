@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { endpoints } from "../../../tools/brokers/endpoints.mjs";
+import { status } from "../../../tools/brokers/index.mjs";
 import { pulsarAdmin } from "./admin.js";
 
 /** A message as Pulsar holds it, read through the WebSocket reader API (the contract suite's shape). */
@@ -10,9 +11,10 @@ export interface ProbedPulsarMessage {
   value: Uint8Array;
   headers: Record<string, string | Uint8Array>;
   contentType?: string;
-  /** Broker position, `ledger:entry:partition:batchIndex` decoded from the reader's message id. */
-  offset?: string;
-  /** The `message-id` property: the message's `id`, as on the other transports. */
+  /**
+   * Pulsar's message id, `ledger:entry:partition:batchIndex`, decoded from the reader's: the
+   * form the transport's delivery reports use. (Pulsar has no numeric offset, so `offset` stays unset.)
+   */
   messageId?: string;
   /** Event time where the producer set one, else publish time. */
   timestamp?: number;
@@ -47,6 +49,7 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
   const wsUrl = httpUrl.replace(/^http/, "ws");
   const admin = pulsarAdmin(httpUrl);
   const sockets = new Set<WebSocket>();
+  const namespaces = new Set<string>();
 
   function readPartition(
     namespace: string,
@@ -66,7 +69,6 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
       socket.send(JSON.stringify({ messageId: message.messageId }));
       const headers: Record<string, string> = { ...(message.properties ?? {}) };
       const contentType = headers["content-type"];
-      const messageId = headers["message-id"];
       sink.push({
         topic: `persistent://${namespace}/${localName}`,
         partition,
@@ -74,8 +76,7 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
         value: new Uint8Array(Buffer.from(message.payload, "base64")),
         headers,
         ...(contentType !== undefined ? { contentType } : {}),
-        ...(messageId !== undefined ? { messageId } : {}),
-        offset: decodeReaderMessageId(message.messageId),
+        messageId: decodeReaderMessageId(message.messageId),
         timestamp: Date.parse(message.eventTime ?? message.publishTime ?? ""),
       });
       onMessage();
@@ -87,7 +88,31 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
   return {
     async createTopic(topic: string, createOptions: { partitions: number }): Promise<void> {
       const { namespace, name } = splitTopic(topic);
+      namespaces.add(namespace);
       await admin.createTopic(namespace, name, createOptions.partitions > 1 ? createOptions.partitions : 0);
+    },
+
+    /**
+     * Unloads the namespaces of the topics this probe created: the broker sends CLOSE_PRODUCER
+     * to every producer on them, which must look the topic up again and re-create itself. (A
+     * full process restart is the separate restart test: it takes too long for the suite.)
+     */
+    async dropConnections(): Promise<void> {
+      for (const namespace of namespaces) await admin.unloadNamespace(namespace);
+    },
+
+    /** Freezes the broker process (SIGSTOP) until the returned function resumes it (SIGCONT). */
+    async stall(): Promise<() => Promise<void>> {
+      const [row] = await status(["pulsar"]);
+      const pid = row?.pid;
+      if (!pid) throw new Error("cannot find the Pulsar process to stall");
+      process.kill(pid, "SIGSTOP");
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        process.kill(pid, "SIGCONT");
+      };
     },
 
     async read(

@@ -48,6 +48,9 @@ export interface PreparedMessage {
 
 type State = "idle" | "connecting" | "ready" | "disconnected" | "closed";
 
+/** How long close() waits for the broker to confirm CLOSE_PRODUCER. */
+const CLOSE_WAIT_MS = 1_000;
+
 /** Receipts for deduplicated messages carry ledger and entry -1, read as unsigned 64-bit. */
 const UNSET_IDS = new Set(["-1", "18446744073709551615"]);
 
@@ -312,18 +315,20 @@ export class PartitionProducer implements ProducerListener {
       );
     }
     if (!connection || !wasReady) return;
-    try {
-      await connection.request(
+    const closing = connection
+      .request(
         CommandType.CLOSE_PRODUCER,
         "close_producer",
         { producer_id: this.producerId },
         `CLOSE_PRODUCER ${this.topic}`,
-        { timeoutMs: Math.min(this.deps.settings.operationTimeoutMs, 5_000) },
-      );
-    } catch {
-      // The broker drops the producer with the connection anyway.
-    } finally {
-      connection.unregisterProducer(this.producerId);
-    }
+      )
+      .catch(() => {
+        // The broker drops the producer with the connection anyway.
+      });
+    // Wait briefly for the broker's SUCCESS, but never let a stalled broker hold close() up.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
+    connection.unregisterProducer(this.producerId);
   }
 }
