@@ -8,6 +8,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Probe, ProbedMessage } from "@outbound/contract";
+import type { SqsProxy } from "./toxiproxy.js";
 
 /** Dummy credentials: the SDK signs every request, ElasticMQ and moto accept any key. */
 export const TEST_CREDENTIALS = { accessKeyId: "outbound-test", secretAccessKey: "outbound-test-secret" };
@@ -17,6 +18,11 @@ export interface SqsProbeOptions {
   endpoint: string;
   /** Content-based deduplication on the FIFO queues `createTopic` makes. Default false. */
   fifoContentBasedDeduplication?: boolean;
+  /**
+   * A proxy the producer under test goes through; gives the probe `dropConnections` and
+   * `stall`. The probe itself always reads from `endpoint` directly.
+   */
+  proxy?: () => Promise<SqsProxy>;
 }
 
 /** A received message with SQS's own view of it, for tests that check SQS-specific fields. */
@@ -35,6 +41,9 @@ export class SqsProbe implements Probe {
   readonly client: SQSClient;
   private readonly urls = new Map<string, string>();
 
+  dropConnections?: () => Promise<void>;
+  stall?: () => Promise<() => Promise<void>>;
+
   constructor(private readonly options: SqsProbeOptions) {
     this.client = new SQSClient({
       region: TEST_REGION,
@@ -42,6 +51,11 @@ export class SqsProbe implements Probe {
       credentials: TEST_CREDENTIALS,
       maxAttempts: 3,
     });
+    const { proxy } = options;
+    if (proxy) {
+      this.dropConnections = async () => (await proxy()).dropConnections();
+      this.stall = async () => (await proxy()).stall();
+    }
   }
 
   async createTopic(
