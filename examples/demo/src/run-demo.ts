@@ -23,7 +23,8 @@ export interface DemoSummary {
 
 function describeReport(r: DeliveryReport): string {
   const where = r.partition === undefined ? r.topic : `${r.topic}[${r.partition}]`;
-  const at = r.offset !== undefined ? `offset ${r.offset}` : r.messageId ? `id ${r.messageId}` : "acknowledged";
+  const at =
+    r.offset !== undefined ? `offset ${r.offset}` : r.messageId ? `id ${r.messageId}` : "acknowledged";
   return `${where} ${at} after ${r.latencyMs.toFixed(1)} ms (attempt ${r.attempts})`;
 }
 
@@ -64,7 +65,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       print(`  FAILED ${event.type} ${event.orderId}: ${result.reason.code} ${result.reason.message}`);
     }
   });
-  if (shown < settled.length - failures.length) print(`  ... ${settled.length - failures.length - shown} more reports`);
+  if (shown < settled.length - failures.length)
+    print(`  ... ${settled.length - failures.length - shown} more reports`);
 
   const { undelivered } = await producer.close({ timeoutMs: 10_000 });
   const metrics = producer.metrics();
