@@ -13,12 +13,14 @@ afterEach(() => server?.close());
 
 function scriptedPeer(onFrame: (frame: Frame, socket: Socket) => void): Promise<number> {
   return new Promise((resolve) => {
-    server = createServer((socket) => {
+    const peer = createServer((socket) => {
       const decoder = new FrameDecoder();
       socket.on("data", (chunk) => {
         for (const frame of decoder.push(chunk)) onFrame(frame, socket);
       });
-    }).listen(0, "127.0.0.1", () => resolve((server?.address() as { port: number }).port));
+    });
+    server = peer;
+    peer.listen(0, "127.0.0.1", () => resolve((peer.address() as { port: number }).port));
   });
 }
 
