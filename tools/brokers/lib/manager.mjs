@@ -79,7 +79,10 @@ async function upOne(broker, { fresh, print }) {
     const state = readState(broker.name);
     if (running(broker, state)) {
       if (!fresh) {
-        await waitHealthy(broker, state.pid, broker.startTimeoutMs);
+        // Ours and running: maybe still starting (another `up` began it), so give it the start timeout.
+        await waitHealthy(broker, state.pid, broker.startTimeoutMs).catch((error) => {
+          throw failure(broker, `is running (pid ${state.pid}) but unhealthy`, error);
+        });
         print(`${broker.name}: already up (pid ${state.pid})`);
         return;
       }
@@ -107,12 +110,10 @@ async function upOne(broker, { fresh, print }) {
     try {
       await waitHealthy(broker, pid, broker.startTimeoutMs);
     } catch (error) {
-      if (pid) await stopGroup(pid, 5000);
+      // Leave no half-started broker holding ports for the next attempt.
+      if (pid) await (broker.stop ? broker.stop({ pid }) : stopGroup(pid, 5000)).catch(() => {});
       clearState(broker.name);
-      throw new Error(
-        `${broker.name} ${broker.version} did not start: ${describeError(error)}\n` +
-          `--- last lines of ${broker.log} ---\n${logTail(broker.log, 40) || "(empty)"}`,
-      );
+      throw failure(broker, "did not start", error);
     }
     const rss = pid ? residentBytes(broker.findPid?.() ?? pid) : undefined;
     print(
@@ -121,6 +122,16 @@ async function upOne(broker, { fresh, print }) {
         `${rss ? `, ${Math.round(rss / 2 ** 20)} MiB resident` : ""})`,
     );
   });
+}
+
+/** A failure that says what happened, what to try, and shows the end of the broker's log. */
+function failure(broker, what, error) {
+  return new Error(
+    `${broker.name} ${broker.version} ${what}: ${describeError(error)}\n` +
+      `(\`pnpm brokers logs ${broker.name}\` shows more; \`pnpm brokers up ${broker.name} --fresh\` starts it on empty data)\n` +
+      `--- last lines of ${broker.log} ---\n${logTail(broker.log, 40) || "(empty)"}`,
+    { cause: error },
+  );
 }
 
 function baseState(broker) {
