@@ -48,7 +48,12 @@ describe("faults.failNext", () => {
   });
 
   it("refuses a count that is not a positive integer", () => {
-    expect(() => new MemoryBroker().faults.failNext(0)).toThrow(RangeError);
+    expect(() => new MemoryBroker().faults.failNext(0)).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
+    expect(() => new MemoryBroker().faults.latency(-1)).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
   });
 });
 

@@ -64,7 +64,7 @@ export class FaultInjector {
   /** Fails the next `n` requests (or records, with `scope: "record"`) with the given error. */
   failNext(n: number, options: FailNextOptions = {}): void {
     if (!Number.isSafeInteger(n) || n < 1)
-      throw new RangeError(`failNext(n): n must be a positive integer, got ${n}`);
+      throw misuse(`faults.failNext(n): n must be a positive integer, got ${n}`);
     const { scope = "request", ...error } = options;
     (scope === "record" ? this.recordFailures : this.requestFailures).push({ remaining: n, error });
   }
@@ -81,7 +81,8 @@ export class FaultInjector {
 
   /** Every request waits `ms` (plus up to `jitterMs` at random) before the broker answers. */
   latency(ms: number, jitterMs = 0): void {
-    if (!(ms >= 0) || !(jitterMs >= 0)) throw new RangeError("latency: ms and jitterMs must be >= 0");
+    if (!(ms >= 0) || !(jitterMs >= 0))
+      throw misuse(`faults.latency: ms and jitterMs must be >= 0, got ${ms}, ${jitterMs}`);
     this.latencyMs = ms;
     this.jitterMs = jitterMs;
     this.notify();
@@ -238,6 +239,10 @@ export class FaultInjector {
   private emitFlow(): void {
     for (const listener of [...this.flowListeners]) listener({ ...this.flow });
   }
+}
+
+function misuse(message: string): OutboundError {
+  return new OutboundError("INVALID_CONFIG", message, { transport: "memory" });
 }
 
 function take(queue: PendingFailure[]): InjectedError | undefined {

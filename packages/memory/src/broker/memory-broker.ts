@@ -246,6 +246,9 @@ export class MemoryBroker {
   }
 
   private apply(request: ProduceRequest): RecordResult[] {
+    if (!Array.isArray(request?.records)) {
+      throw failure("INVALID_MESSAGE", "a produce request needs a records array", "INVALID_REQUEST");
+    }
     const log = this.topicForProduce(request.topic);
     const { partition, records } = request;
     if (!Number.isInteger(partition) || partition < 0 || partition >= log.partitions) {
