@@ -363,13 +363,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
   /** Turns serialized bytes into a record with its partition; throws for size and partition errors. */
   private place(admission: Admission, value: unknown, count: number): OutboundRecord {
     const { message } = admission;
-    const built = buildRecord(message, value, admission.headers, admission.contentType, this.transportName);
+    const record = buildRecord(message, value, admission.headers, admission.contentType, this.transportName);
     // From here there are bytes, so a failure can still be dead-lettered.
-    admission.record = { ...built, partition: message.partition ?? 0 };
-    const oversize = tooLarge(built, this.maxMessageBytes, this.transportName);
-    if (oversize) throw oversize;
-    const record = { ...built, partition: this.choosePartition(message, built.key, count) };
     admission.record = record;
+    const oversize = tooLarge(record, this.maxMessageBytes, this.transportName);
+    if (oversize) throw oversize;
+    record.partition = this.choosePartition(message, record.key, count);
     return record;
   }
 

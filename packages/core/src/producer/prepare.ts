@@ -111,14 +111,17 @@ function serializationError(error: unknown, transport: string, topic: string): O
   });
 }
 
-/** Builds the record once the value is bytes. The caller checks the size (see `tooLarge`). */
+/**
+ * Builds the record once the value is bytes, with the message's explicit partition or 0; the
+ * caller sets the chosen partition and checks the size (see `tooLarge`).
+ */
 export function buildRecord(
   message: OutboundMessage,
   value: unknown,
   headers: Headers,
   contentType: string,
   transport: string,
-): Omit<OutboundRecord, "partition"> {
+): OutboundRecord {
   if (!(value instanceof Uint8Array)) {
     throw new OutboundError(
       "SERIALIZATION_FAILED",
@@ -134,6 +137,7 @@ export function buildRecord(
         : message.key;
   return {
     topic: message.topic,
+    partition: message.partition ?? 0,
     key,
     value,
     headers,

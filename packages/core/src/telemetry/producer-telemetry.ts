@@ -80,29 +80,34 @@ export class ProducerTelemetry {
     }
   }
 
-  /** Starts the message's span and writes its trace context (traceparent, tracestate) into `headers`. */
+  /**
+   * Starts the message's span and writes its trace context (traceparent, tracestate) into
+   * `headers`. With no SDK registered the span is a no-op: no attributes are built, and only a
+   * valid parent context (from an upstream service) is propagated.
+   */
   startSend(message: OutboundMessage, headers: Headers): Span | undefined {
     if (!this.tracer) return undefined;
     const api = this.api;
-    const attributes: Attributes = {
-      ...this.base,
-      [ATTR.destination]: message.topic,
-      [ATTR.operationType]: "send",
-      [ATTR.operationName]: "send",
-    };
-    if (message.id !== undefined) attributes[ATTR.messageId] = message.id;
-    if (typeof message.key === "string") {
-      if (this.system === "kafka") attributes[ATTR.kafkaKey] = message.key;
-      if (this.system === "rabbitmq") attributes[ATTR.rabbitRoutingKey] = message.key;
-    }
     const parent = api.context.active();
-    const span = this.tracer.startSpan(
-      `send ${message.topic}`,
-      { kind: api.SpanKind.PRODUCER, attributes },
-      parent,
-    );
-    api.propagation.inject(api.trace.setSpan(parent, span), headers);
-    return span;
+    const span = this.tracer.startSpan(`send ${message.topic}`, { kind: api.SpanKind.PRODUCER }, parent);
+    if (span.isRecording()) {
+      const attributes: Attributes = {
+        ...this.base,
+        [ATTR.destination]: message.topic,
+        [ATTR.operationType]: "send",
+        [ATTR.operationName]: "send",
+      };
+      if (message.id !== undefined) attributes[ATTR.messageId] = message.id;
+      if (typeof message.key === "string") {
+        if (this.system === "kafka") attributes[ATTR.kafkaKey] = message.key;
+        if (this.system === "rabbitmq") attributes[ATTR.rabbitRoutingKey] = message.key;
+      }
+      span.setAttributes(attributes);
+    }
+    if (api.trace.isSpanContextValid(span.spanContext())) {
+      api.propagation.inject(api.trace.setSpan(parent, span), headers);
+    }
+    return span.isRecording() ? span : undefined;
   }
 
   /** Called when the record leaves in a request: its partition and the batch size are known. */
