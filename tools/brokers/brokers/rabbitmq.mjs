@@ -1,6 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import {
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { amqpHealthy } from "../lib/health.mjs";
 import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
 import { isAlive, run, spawnDetached, stopGroup } from "../lib/process.mjs";
@@ -13,7 +22,29 @@ const envConf = "/etc/rabbitmq/rabbitmq-env.conf";
  */
 const nodeName = "rabbit@localhost";
 const runDir = () => brokerRunDir("rabbitmq");
-const pidFile = () => join(runDir(), "rabbit.pid");
+const pidFile = () => join(nodeDir(), "rabbit.pid");
+
+/**
+ * The directory the node (running as user `rabbitmq`) works in: the run dir when that user can reach
+ * it, else a directory under /var/lib/rabbitmq, for checkouts below a private home such as /root.
+ */
+function nodeDir() {
+  const preferred = runDir();
+  if (othersCanTraverse(dirname(preferred))) return preferred;
+  const id = createHash("sha256").update(preferred).digest("hex").slice(0, 12);
+  return join("/var/lib/rabbitmq/outbound", id);
+}
+
+function othersCanTraverse(dir) {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (dirname(current) === current) return true;
+  }
+}
 
 /**
  * RabbitMQ from Debian's package, run as the `rabbitmq` user with its data under .brokers/rabbitmq.
@@ -29,7 +60,9 @@ export const rabbitmq = {
   ports: { amqp: 5672, amqps: 5671 },
   startTimeoutMs: 180_000,
   log: join(runDir(), "rabbitmq.log"),
-  dataDirs: [join(runDir(), "mnesia")],
+  get dataDirs() {
+    return [join(nodeDir(), "mnesia")];
+  },
   marker: serverScript,
 
   async fetch(onStart) {
@@ -53,10 +86,16 @@ export const rabbitmq = {
 
   async start() {
     await useLoopbackPortMapper();
-    const dir = runDir();
+    const dir = nodeDir();
     for (const sub of ["", "mnesia", "log"]) mkdirSync(join(dir, sub), { recursive: true });
     writeFileSync(join(dir, "enabled_plugins"), "[].\n");
     const tls = await ensureTlsFiles(join(dir, "tls"));
+    // Tests read the CA from the run dir (endpoints().amqpsCaFile), wherever the node works.
+    const publishedCa = join(runDir(), "tls", "ca.pem");
+    if (publishedCa !== tls.ca) {
+      mkdirSync(dirname(publishedCa), { recursive: true });
+      copyFileSync(tls.ca, publishedCa);
+    }
     writeFileSync(
       join(dir, "rabbitmq.conf"),
       `# Written by tools/brokers on every start; edit tools/brokers/brokers/rabbitmq.mjs instead.
