@@ -237,6 +237,8 @@ export class SqsTransport implements Transport {
         requestHandler: {
           requestTimeout: this.config.requestTimeoutMs,
           connectionTimeout: this.config.connectionTimeoutMs,
+          // Without it the handler only logs a warning when requestTimeout passes.
+          throwOnRequestTimeout: true,
         },
       });
     }

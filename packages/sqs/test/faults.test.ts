@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSqsProbe, type SqsProbe } from "./probe.js";
+import { batch, context, outcomes, record, sqsEndpoint, testTransport, uniqueQueue } from "./support.js";
+import { type SqsProxy, sqsProxy } from "./toxiproxy.js";
+
+let probe: SqsProbe;
+let proxy: SqsProxy;
+
+beforeAll(async () => {
+  probe = createSqsProbe({ endpoint: sqsEndpoint() });
+  proxy = await sqsProxy("outbound-sqs-faults", 19325);
+});
+
+afterAll(async () => {
+  await proxy?.remove();
+  await probe?.close();
+});
+
+describe("whole-request failures", () => {
+  it("reports a request written but never answered as TIMEOUT with an unknown outcome", async () => {
+    const q = uniqueQueue("stalled");
+    await probe.createTopic(q, { partitions: 1 });
+    const transport = testTransport({ endpoint: proxy.endpoint, requestTimeoutMs: 1_000 });
+    const release = await (async () => {
+      await transport.partitions(q); // resolved while the proxy still answers
+      return proxy.stall();
+    })();
+    try {
+      const started = performance.now();
+      await expect(transport.send(batch(q, [record(q)]), context())).rejects.toMatchObject({
+        code: "TIMEOUT",
+        kind: "unknown-outcome",
+        transport: "sqs",
+      });
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await release();
+      await transport.close();
+    }
+  });
+
+  it("reports an unreachable endpoint as BROKER_UNAVAILABLE, safe to retry", async () => {
+    // Nothing listens on port 1: the request never leaves, so a retry cannot duplicate.
+    const transport = testTransport({ endpoint: "http://127.0.0.1:1" });
+    try {
+      await expect(transport.partitions("anything")).rejects.toMatchObject({
+        code: "BROKER_UNAVAILABLE",
+        kind: "retriable",
+      });
+      const url = "http://127.0.0.1:1/000000000000/anything";
+      await expect(transport.send(batch(url, [record(url)]), context())).rejects.toMatchObject({
+        code: "BROKER_UNAVAILABLE",
+        kind: "retriable",
+      });
+    } finally {
+      await transport.close();
+    }
+  });
+
+  it("sends again through the same transport once dropped connections come back", async () => {
+    const q = uniqueQueue("dropped");
+    await probe.createTopic(q, { partitions: 1 });
+    const transport = testTransport({ endpoint: proxy.endpoint });
+    try {
+      expect(outcomes(await transport.send(batch(q, [record(q)]), context()))).toEqual(["ok"]);
+      await proxy.dropConnections();
+      expect(outcomes(await transport.send(batch(q, [record(q)]), context()))).toEqual(["ok"]);
+    } finally {
+      await transport.close();
+    }
+    expect(await probe.read(q, { count: 2, timeoutMs: 3_000 })).toHaveLength(2);
+  });
+});
