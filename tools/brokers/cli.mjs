@@ -8,7 +8,7 @@ const usage = `usage: pnpm brokers <command> [names...]
   up [names] [--fresh]   fetch if needed, start and wait until healthy (the default set when no names)
   fetch [names]          download only (what up does first), nothing starts
   down [names]           stop what up started
-  status [names]         state, version, ports, pid, memory and health
+  status [names] [--json]  state, version, ports, pid, memory and health
   logs <name> [lines]    the tail of a broker's log
   path kafka-lib         the directory holding the Kafka jars (for Java cross-checks)
 
@@ -31,7 +31,8 @@ async function main(argv) {
       return 0;
     case "status": {
       const rows = await status(names);
-      printStatus(rows);
+      if (flags.has("--json")) console.log(JSON.stringify(rows, null, 2));
+      else printStatus(rows);
       // A broker that `up` only starts on request (pulsar-auth) being down is not a failure.
       const failed = rows.filter(
         (row) => !row.healthy && row.state !== "external" && !(row.optional && row.state === "down"),
