@@ -100,15 +100,26 @@ export class ConnectionManager {
     });
   }
 
-  /** Closes the channel and connection; pending publishes settle through the channel's close. */
+  /**
+   * Closes the channel and connection; pending publishes settle through the channel's close.
+   * Bounded: a blocked broker reads nothing, so a polite channel close would wait for ever;
+   * then the connection is closed directly, which amqplib does at once while blocked.
+   */
   async close(): Promise<void> {
     this.shuttingDown = true;
     const opening = this.opening;
     if (opening) await opening.catch(() => undefined);
-    await this.publisherChannel?.close();
+    const publisher = this.publisherChannel;
+    if (!this.blocked) await withinMs(CLOSE_STEP_MS, publisher?.close());
     const model = this.model;
-    this.model = undefined;
-    if (model) await model.close().catch(() => {});
+    if (model)
+      await withinMs(
+        CLOSE_STEP_MS,
+        model.close().catch(() => {}),
+      );
+    // Whatever the broker never answered is settled now, not left to a close event that may not come.
+    publisher?.abandon();
+    if (model) this.onConnectionClose(model);
   }
 
   private async open(signal: AbortSignal | undefined): Promise<ChannelModel> {
@@ -246,6 +257,16 @@ export class ConnectionManager {
       clientProperties: { connection_name: this.clientId, product: "outbound" },
     };
   }
+}
+
+/** How long each step of `close()` may take before the next one runs anyway. */
+const CLOSE_STEP_MS = 2000;
+
+async function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<void> {
+  if (!work) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function closedError(): OutboundError {

@@ -108,6 +108,14 @@ export class PublisherChannel {
     }
   }
 
+  /**
+   * Settles everything still pending as a lost answer and stops using the channel, for when the
+   * channel's own close cannot be waited for (closing against a blocked broker).
+   */
+  abandon(): void {
+    this.onClose();
+  }
+
   private onConfirm(id: string, error: unknown): void {
     const entry = this.pending.get(id);
     if (!entry) return;

@@ -165,7 +165,7 @@ export class RabbitMqTransport implements Transport {
     this.closed = true;
     // Give outstanding confirms a moment so a clean close does not turn them into unknown outcomes.
     const deadline = Date.now() + CLOSE_DRAIN_MS;
-    while (this.window.outstanding > 0 && Date.now() < deadline) {
+    while (this.window.outstanding > 0 && !this.manager.isBlocked && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await this.manager.close();

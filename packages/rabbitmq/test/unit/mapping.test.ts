@@ -1,7 +1,13 @@
 import { OutboundError, type OutboundRecord } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
-import { destinationName, KEY_HEADER, PUBLISH_ID_HEADER, toPublish } from "../../src/mapping.js";
+import {
+  destinationName,
+  KEY_HEADER,
+  PUBLISH_ID_HEADER,
+  TIMESTAMP_MS_HEADER,
+  toPublish,
+} from "../../src/mapping.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -35,6 +41,8 @@ describe("toPublish", () => {
       messageId: "m-1",
       timestamp: 1_700_000_000,
     });
+    // Milliseconds survive in the header RabbitMQ's message-timestamp plugin uses.
+    expect(p.options.headers[TIMESTAMP_MS_HEADER]).toBe(1_700_000_000_123);
     expect(toPublish(record(), 1, resolveConfig({ persistent: false }), "pid").options.deliveryMode).toBe(1);
   });
 
@@ -88,6 +96,13 @@ describe("toPublish", () => {
       expect(error).toBeInstanceOf(OutboundError);
       expect((error as OutboundError).code).toBe("INVALID_MESSAGE");
     }
+    let headerError: unknown;
+    try {
+      toPublish(record({ headers: { bad: 42 as unknown as string } }), 1, queueMode, "p");
+    } catch (e) {
+      headerError = e;
+    }
+    expect(headerError).toMatchObject({ code: "INVALID_MESSAGE" });
     // A non-UTF-8 key is fine where it is not the routing key.
     expect(() => toPublish(record({ key: new Uint8Array([0xff]) }), 1, queueMode, "p")).not.toThrow();
   });
