@@ -39,7 +39,10 @@ export default defineConfig({
             "examples/*/test/**/*.test.ts",
             ...transports.map((t) => `packages/${t}/test/unit/**/*.test.ts`),
           ],
-          exclude: transports.flatMap((t) => [`packages/${t}/test/*.test.ts`, `packages/${t}/test/integration/**`]),
+          exclude: transports.flatMap((t) => [
+            `packages/${t}/test/*.test.ts`,
+            `packages/${t}/test/integration/**`,
+          ]),
           testTimeout: 20_000,
         },
       },
