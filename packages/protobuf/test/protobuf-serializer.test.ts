@@ -108,8 +108,9 @@ describe("message indexes", () => {
   it("count only messages, in declaration order, nested paths included", () => {
     expect(indexes("shop.v1.Order")).toEqual([0]);
     expect(indexes("shop.v1.Customer")).toEqual([1]);
-    expect(indexes("shop.v1.Order.Line")).toEqual([0, 0]);
-    expect(indexes("shop.v1.Order.Card")).toEqual([0, 1]);
+    // Order's map field `labels` makes a synthetic LabelsEntry, nested type 0, as protoc does.
+    expect(indexes("shop.v1.Order.Line")).toEqual([0, 1]);
+    expect(indexes("shop.v1.Order.Card")).toEqual([0, 2]);
     expect(indexes("shop.v1.Customer.Address")).toEqual([1, 0]);
   });
 });
@@ -162,9 +163,9 @@ describe("with a schema registry", () => {
     const framed = await serializer.serialize({ sku: "A" }, { topic: "lines", headers: {} });
     const frame = parseConfluentFrame(framed, { protobuf: true });
     expect(frame.schemaId).toBe(3);
-    expect(frame.messageIndexes).toEqual([0, 0]);
+    expect(frame.messageIndexes).toEqual([0, 1]);
     expect(Buffer.from(frame.body).toString("hex")).toBe("0a0141");
-    expect(Buffer.from(framed.subarray(5, 8)).toString("hex")).toBe("040000");
+    expect(Buffer.from(framed.subarray(5, 8)).toString("hex")).toBe("040002");
     expect(registry.listSubjects()).toEqual(["lines-value"]);
   });
 
