@@ -4,6 +4,7 @@
  */
 export { messageIndexPath } from "./message-indexes.js";
 export { type ProtobufTypeSource, qualifiedName } from "./message-type.js";
+export { type NestedTypeLayout, readNestedTypeLayout } from "./nested-type-layout.js";
 export {
   PROTOBUF_CONTENT_TYPE,
   PROTOBUF_MESSAGE_TYPE_HEADER,

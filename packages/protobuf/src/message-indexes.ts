@@ -1,4 +1,5 @@
 import protobuf from "protobufjs";
+import type { NestedTypeLayout } from "./nested-type-layout.js";
 
 /**
  * The Confluent message-index path of `type` within its .proto file: its position among the
@@ -7,13 +8,12 @@ import protobuf from "protobufjs";
  * files sharing the package are skipped.
  *
  * A map field adds a synthetic `<Field>Entry` message to its message's nested types, and those
- * count. protoc places each where the map field is declared; protobufjs does not keep the
- * relative order of fields and nested messages, so entries are counted first, which matches
- * protoc when a message declares its fields before its nested messages (the usual layout) and
- * matches protobufjs's own descriptors always. Declare nested messages after map fields, or
- * check the indexes against your registry's descriptor, when a message has both.
+ * count. protoc places each where the map field is declared. With the .proto source (`layout`,
+ * see `readNestedTypeLayout`) the order is read from it; without (a type built in code), entries
+ * are counted first, which matches protobufjs's own descriptors and protoc whenever a message
+ * declares its map fields before its nested messages.
  */
-export function messageIndexPath(type: protobuf.Type): number[] {
+export function messageIndexPath(type: protobuf.Type, layout?: NestedTypeLayout): number[] {
   const path: number[] = [];
   let current: protobuf.Type = type;
   for (;;) {
@@ -24,10 +24,27 @@ export function messageIndexPath(type: protobuf.Type): number[] {
         nested instanceof protobuf.Type &&
         (parent instanceof protobuf.Type || nested.filename === current.filename),
     );
-    // Synthetic map-entry messages precede the declared nested ones (see above).
-    const mapEntries = parent instanceof protobuf.Type ? parent.fieldsArray.filter((f) => f.map).length : 0;
-    path.unshift(mapEntries + siblings.indexOf(current));
+    const fromSource =
+      parent instanceof protobuf.Type ? layout?.get(relativePath(parent))?.indexOf(current.name) : undefined;
+    if (fromSource !== undefined && fromSource >= 0) {
+      path.unshift(fromSource);
+    } else {
+      // Synthetic map-entry messages precede the declared nested ones (see above).
+      const mapEntries = parent instanceof protobuf.Type ? parent.fieldsArray.filter((f) => f.map).length : 0;
+      path.unshift(mapEntries + siblings.indexOf(current));
+    }
     if (!(parent instanceof protobuf.Type)) return path;
     current = parent;
   }
+}
+
+/** `Order.Line` for `.shop.v1.Order.Line`: the message path below the package. */
+function relativePath(type: protobuf.Type): string {
+  const names: string[] = [];
+  let current: protobuf.ReflectionObject | null = type;
+  while (current instanceof protobuf.Type) {
+    names.unshift(current.name);
+    current = current.parent;
+  }
+  return names.join(".");
 }

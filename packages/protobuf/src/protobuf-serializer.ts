@@ -8,6 +8,7 @@ import {
 import type protobuf from "protobufjs";
 import { messageIndexPath } from "./message-indexes.js";
 import { type ProtobufTypeSource, qualifiedName, resolveMessageType } from "./message-type.js";
+import { readNestedTypeLayout } from "./nested-type-layout.js";
 import { InvalidProtobufField, locateInvalidField, prepareValue } from "./prepare-value.js";
 import { fileDescriptorProtoBase64, pulsarNativeSchema } from "./type-descriptor.js";
 
@@ -55,7 +56,10 @@ export interface ProtobufSerializer<V = unknown> extends Serializer<V> {
 export function protobufSerializer<V = unknown>(options: ProtobufSerializerOptions): ProtobufSerializer<V> {
   const { type, source } = resolveMessageType(options);
   const messageName = qualifiedName(type);
-  const messageIndexes = messageIndexPath(type);
+  const messageIndexes = messageIndexPath(
+    type,
+    source === undefined ? undefined : readNestedTypeLayout(source),
+  );
   const framer =
     options.registry === undefined
       ? undefined

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { createProducer, OutboundError } from "@outbound/core";
 import { memoryTransport } from "@outbound/memory";
-import { PROTOBUF_MESSAGE_TYPE_HEADER, protobufSerializer } from "@outbound/protobuf";
+import { PROTOBUF_MESSAGE_TYPE_HEADER, protobufSerializer, readNestedTypeLayout } from "@outbound/protobuf";
 import { MemorySchemaRegistry, parseConfluentFrame } from "@outbound/schema-registry";
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
@@ -111,7 +111,42 @@ describe("message indexes", () => {
     // Order's map field `labels` makes a synthetic LabelsEntry, nested type 0, as protoc does.
     expect(indexes("shop.v1.Order.Line")).toEqual([0, 1]);
     expect(indexes("shop.v1.Order.Card")).toEqual([0, 2]);
+    // Declared before Customer's map field, so before its LoyaltyPointsEntry; Phone after it.
     expect(indexes("shop.v1.Customer.Address")).toEqual([1, 0]);
+    expect(indexes("shop.v1.Customer.Phone")).toEqual([1, 2]);
+  });
+
+  it("read the nested-type order from the source, ignoring comments and strings", () => {
+    const layout = readNestedTypeLayout(`
+      syntax = "proto3"; // message Fake {
+      /* message Hidden { */
+      message A {
+        option (x) = { y: "message Z {" };
+        message B { map<int32, string> inner_map = 1; }
+        map<string, B> my_labels = 2 [(opt) = true];
+        oneof choice { string s = 3; }
+        message C {}
+      }
+      message D {}
+    `);
+    expect(Object.fromEntries(layout)).toEqual({
+      A: ["B", "MyLabelsEntry", "C"],
+      "A.B": ["InnerMapEntry"],
+      "A.C": [],
+      D: [],
+    });
+  });
+
+  it("count map entries first for a type built in code, as protobufjs's own descriptor does", () => {
+    const root = protobuf.Root.fromJSON({
+      nested: {
+        Outer: {
+          fields: { tags: { keyType: "string", type: "string", id: 1 } },
+          nested: { Inner: { fields: { v: { type: "int32", id: 1 } } } },
+        },
+      },
+    });
+    expect(protobufSerializer({ type: root.lookupType("Outer.Inner") }).messageIndexes).toEqual([0, 1]);
   });
 });
 
