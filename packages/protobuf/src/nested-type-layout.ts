@@ -18,8 +18,8 @@ export function readNestedTypeLayout(source: string): NestedTypeLayout {
   const scopes: (string | undefined)[] = [];
   const currentMessage = (): string | undefined => scopes.at(-1);
   const record = (parent: string, name: string) => {
-    let list = layout.get(parent);
-    if (list === undefined) layout.set(parent, (list = []));
+    const list = layout.get(parent) ?? [];
+    layout.set(parent, list);
     list.push(name);
   };
   let pendingMessage: string | undefined;

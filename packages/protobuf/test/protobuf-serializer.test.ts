@@ -139,9 +139,10 @@ describe("message indexes", () => {
 
   it("count map entries first for a type built in code, as protobufjs's own descriptor does", () => {
     const root = protobuf.Root.fromJSON({
+      // protobufjs's JSON form of a map field; INamespace does not type keyType.
       nested: {
         Outer: {
-          fields: { tags: { keyType: "string", type: "string", id: 1 } },
+          fields: { tags: { keyType: "string", type: "string", id: 1 } as protobuf.IField },
           nested: { Inner: { fields: { v: { type: "int32", id: 1 } } } },
         },
       },
