@@ -9,7 +9,7 @@ defineTransportContract({
   transport: () => memoryTransport({ broker }),
   probe: () => memoryProbe(broker),
   // In-process: a message that has not arrived within these times never will.
-  readTimeoutMs: 2_000,
+  readTimeoutMs: 1_000,
   settleMs: 50,
   additionalTests: (ctx) => memoryFaultTests(ctx, broker),
 });
@@ -20,6 +20,6 @@ defineTransportContract({
   name: "memory (no delay, no dedup)",
   transport: () => memoryTransport({ broker: restricted }),
   probe: () => memoryProbe(restricted),
-  readTimeoutMs: 2_000,
+  readTimeoutMs: 1_000,
   settleMs: 50,
 });
