@@ -37,6 +37,15 @@ const FORBIDDEN = new Set([
   "KMS.AccessDeniedException",
 ]);
 const UNAVAILABLE = new Set(["ServiceUnavailable", "RequestTimeout", "KmsUnavailable"]);
+/** Whole-request refusals of a request's content: an entry SQS will not take as it is. */
+const INVALID_CONTENT = new Set([
+  "InvalidParameterValue",
+  "InvalidAttributeValue",
+  "InvalidAttributeName",
+  "InvalidMessageContents",
+  "MissingParameter",
+  "UnsupportedOperation",
+]);
 const TOO_LARGE = new Set([
   "BatchRequestTooLong",
   "MessageTooLong",
@@ -126,6 +135,7 @@ export function classifyRequestError(error: unknown, context: ClassifyContext): 
   if (TOO_LARGE.has(code) || TOO_LARGE.has(name) || (status === 400 && TOO_LARGE_TEXT.test(text))) {
     return make("MESSAGE_TOO_LARGE", text);
   }
+  if (INVALID_CONTENT.has(code) && status !== undefined && status < 500) return make("INVALID_MESSAGE", text);
   if (e.code && NOT_SENT.has(e.code))
     return make("BROKER_UNAVAILABLE", `cannot reach SQS (${text})`, "retriable");
   if (UNAVAILABLE.has(code) || status === 503) return make("BROKER_UNAVAILABLE", text, "retriable");
@@ -142,7 +152,10 @@ export function classifyRequestError(error: unknown, context: ClassifyContext): 
 
 /** True when a whole-request rejection is about the request's content, not the queue or the caller. */
 export function isContentRejection(error: OutboundError): boolean {
-  return error.kind === "terminal" && (error.code === "REJECTED" || error.code === "MESSAGE_TOO_LARGE");
+  return (
+    error.kind === "terminal" &&
+    (error.code === "REJECTED" || error.code === "INVALID_MESSAGE" || error.code === "MESSAGE_TOO_LARGE")
+  );
 }
 
 /** Maps one `Failed` entry of a SendMessageBatch answer onto the record's error. */

@@ -22,7 +22,7 @@ export interface SqsProbeOptions {
    * A proxy the producer under test goes through; gives the probe `dropConnections` and
    * `stall`. The probe itself always reads from `endpoint` directly.
    */
-  proxy?: () => Promise<SqsProxy>;
+  proxy?: SqsProxy;
 }
 
 /** A received message with SQS's own view of it, for tests that check SQS-specific fields. */
@@ -53,8 +53,8 @@ export class SqsProbe implements Probe {
     });
     const { proxy } = options;
     if (proxy) {
-      this.dropConnections = async () => (await proxy()).dropConnections();
-      this.stall = async () => (await proxy()).stall();
+      this.dropConnections = () => proxy.dropConnections();
+      this.stall = () => proxy.stall();
     }
   }
 

@@ -32,7 +32,18 @@ describe("classifyRequestError", () => {
       "unknown-outcome",
     ],
     [sdkError("TimeoutError"), "TIMEOUT", "unknown-outcome"],
-    [sdkError("InvalidParameterValue", 400, "client"), "REJECTED", "terminal"],
+    [sdkError("InvalidParameterValue", 400, "client"), "INVALID_MESSAGE", "terminal"],
+    [
+      sdkError("X", 400, "client", { Code: "com.amazonaws.sqs#QueueDoesNotExist" }),
+      "UNKNOWN_DESTINATION",
+      "terminal",
+    ],
+    [
+      sdkError("InvalidAttributeValue", 400, "client", { message: "MessageTooLong" }),
+      "MESSAGE_TOO_LARGE",
+      "terminal",
+    ],
+    [sdkError("SomethingNew", 400, "client"), "REJECTED", "terminal"],
   ])("%s -> %s (%s)", (error, code, kind) => {
     const classified = classifyRequestError(error, context);
     expect(classified.code).toBe(code);
