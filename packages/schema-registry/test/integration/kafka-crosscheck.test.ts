@@ -201,7 +201,7 @@ async function produce(serializer: Serializer, topic: string, values: unknown[])
   return Promise.all(values.map(async (value) => serializer.serialize(value, { topic, headers: {} })));
 }
 
-describe("Confluent's Python client reads what Outbound writes to Kafka", () => {
+describe("Confluent's Python client reads what Outbound writes to Kafka", { timeout: 60_000 }, () => {
   const registry = new MemorySchemaRegistry({ firstId: 101 });
   const avro = avroSerializer({ schema: everything, registry: { client: registry } });
   const plainString = avroSerializer({ schema: "string", registry: { client: registry } });
