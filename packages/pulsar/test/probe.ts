@@ -51,6 +51,11 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
   const sockets = new Set<WebSocket>();
   const namespaces = new Set<string>();
 
+  /**
+   * Reads one partition (or a non-partitioned topic) from the earliest message. The reader
+   * reconnects when its socket fails before the read is over (a topic being unloaded or
+   * reloaded refuses readers for a moment) and skips what it already returned.
+   */
   function readPartition(
     namespace: string,
     localName: string,
@@ -58,31 +63,51 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
     sink: ProbedPulsarMessage[],
     done: () => boolean,
     onMessage: () => void,
-  ): WebSocket {
-    const socket = new WebSocket(
-      `${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`,
-    );
-    sockets.add(socket);
-    socket.on("message", (data) => {
-      if (done()) return;
-      const message = JSON.parse(data.toString()) as ReaderMessage;
-      socket.send(JSON.stringify({ messageId: message.messageId }));
-      const headers: Record<string, string> = { ...(message.properties ?? {}) };
-      const contentType = headers["content-type"];
-      sink.push({
-        topic: `persistent://${namespace}/${localName}`,
-        partition,
-        ...(message.key !== undefined ? { key: new Uint8Array(Buffer.from(message.key)) } : {}),
-        value: new Uint8Array(Buffer.from(message.payload, "base64")),
-        headers,
-        ...(contentType !== undefined ? { contentType } : {}),
-        messageId: decodeReaderMessageId(message.messageId),
-        timestamp: Date.parse(message.eventTime ?? message.publishTime ?? ""),
+  ): { stop(): void } {
+    const seen = new Set<string>();
+    let stopped = false;
+    let socket: WebSocket | undefined;
+    const open = () => {
+      if (stopped) return;
+      const current = new WebSocket(
+        `${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`,
+      );
+      socket = current;
+      sockets.add(current);
+      current.on("message", (data) => {
+        if (done()) return;
+        const message = JSON.parse(data.toString()) as ReaderMessage;
+        current.send(JSON.stringify({ messageId: message.messageId }));
+        const messageId = decodeReaderMessageId(message.messageId);
+        if (seen.has(messageId)) return;
+        seen.add(messageId);
+        const headers: Record<string, string> = { ...(message.properties ?? {}) };
+        const contentType = headers["content-type"];
+        sink.push({
+          topic: `persistent://${namespace}/${localName}`,
+          partition,
+          ...(message.key !== undefined ? { key: new Uint8Array(Buffer.from(message.key)) } : {}),
+          value: new Uint8Array(Buffer.from(message.payload, "base64")),
+          headers,
+          ...(contentType !== undefined ? { contentType } : {}),
+          messageId,
+          timestamp: Date.parse(message.eventTime ?? message.publishTime ?? ""),
+        });
+        onMessage();
       });
-      onMessage();
-    });
-    socket.on("error", () => {});
-    return socket;
+      current.on("error", () => {});
+      current.on("close", () => {
+        sockets.delete(current);
+        if (!stopped) setTimeout(open, 500);
+      });
+    };
+    open();
+    return {
+      stop() {
+        stopped = true;
+        socket?.close();
+      },
+    };
   }
 
   return {
@@ -115,23 +140,35 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
       };
     },
 
+    /**
+     * Reads until `count` messages or `timeoutMs`. With `settleMs`, keeps reading that long
+     * after `count` arrived and returns the extra messages too, so a test can see duplicates
+     * without waiting out the whole timeout.
+     */
     async read(
       topic: string,
-      readOptions: { count: number; timeoutMs: number },
+      readOptions: { count: number; timeoutMs: number; settleMs?: number },
     ): Promise<ProbedPulsarMessage[]> {
       const { namespace, name } = splitTopic(topic);
       const partitions = await admin.partitions(namespace, name).catch(() => 0);
       const messages: ProbedPulsarMessage[] = [];
-      const opened: WebSocket[] = [];
+      const opened: { stop(): void }[] = [];
       await new Promise<void>((resolve) => {
         const finish = () => {
           clearTimeout(timer);
           resolve();
         };
         const timer = setTimeout(finish, readOptions.timeoutMs);
-        const done = () => messages.length >= readOptions.count;
+        const settleMs = readOptions.settleMs ?? 0;
+        let settling = false;
+        const done = () => settleMs === 0 && messages.length >= readOptions.count;
         const check = () => {
-          if (done()) finish();
+          if (messages.length < readOptions.count) return;
+          if (settleMs === 0) finish();
+          else if (!settling) {
+            settling = true;
+            setTimeout(finish, settleMs);
+          }
         };
         if (readOptions.count <= 0) finish();
         if (partitions === 0) opened.push(readPartition(namespace, name, 0, messages, done, check));
@@ -139,11 +176,8 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
           opened.push(readPartition(namespace, `${name}-partition-${p}`, p, messages, done, check));
         }
       });
-      for (const socket of opened) {
-        socket.close();
-        sockets.delete(socket);
-      }
-      return messages.slice(0, Math.max(readOptions.count, 0));
+      for (const reader of opened) reader.stop();
+      return readOptions.settleMs ? messages : messages.slice(0, Math.max(readOptions.count, 0));
     },
 
     async close(): Promise<void> {

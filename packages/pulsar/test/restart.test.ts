@@ -1,7 +1,8 @@
 import { createProducer, type DeliveryReport } from "@outbound/core";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { status, up } from "../../../tools/brokers/index.mjs";
 import { pulsarAdmin } from "./admin.js";
+import { holdPulsarExclusively } from "./exclusive-broker.js";
 import { testTransport, text, uniqueTopic } from "./helpers.js";
 import { createPulsarProbe } from "./probe.js";
 
@@ -11,11 +12,18 @@ const KEYS = 20;
 const probe = createPulsarProbe();
 const admin = pulsarAdmin();
 
+let release: () => void = () => {};
+
+beforeAll(async () => {
+  release = await holdPulsarExclusively();
+}, 16 * 60_000);
+
 afterAll(async () => {
   await probe.close();
   // Whatever happened, leave Pulsar running for the other tests.
   await up(["pulsar"], { print: () => {} });
-});
+  release();
+}, 300_000);
 
 async function killPulsar(): Promise<void> {
   const [row] = await status(["pulsar"]);
@@ -94,7 +102,9 @@ describe("restart of the Pulsar process mid-stream", () => {
     expect(failures.map((f) => String((f as PromiseRejectedResult).reason)).slice(0, 3)).toEqual([]);
     await producer.close();
 
-    const read = await probe.read(topic, { count: TOTAL + 1, timeoutMs: 20_000 });
+    // Generous: right after a restart, on a loaded machine, the reader can be slow. Reading
+    // stops once TOTAL arrived, then listens a few seconds more for any extra copy.
+    const read = await probe.read(topic, { count: TOTAL, timeoutMs: 120_000, settleMs: 5_000 });
     const values = read.map((m) => (JSON.parse(text(m.value)) as { i: number }).i);
     const unique = new Set(values);
     const missing = Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !unique.has(i));

@@ -4,21 +4,25 @@ import WebSocket from "ws";
 import { endpoints } from "../../../tools/brokers/endpoints.mjs";
 import type { PulsarTransport } from "../src/index.js";
 import { pulsarAdmin } from "./admin.js";
+import { holdPulsarExclusively } from "./exclusive-broker.js";
 import { batchOf, context, record, testTransport, text, uniqueTopic } from "./helpers.js";
 import { createPulsarProbe } from "./probe.js";
 
 const probe = createPulsarProbe();
 const admin = pulsarAdmin();
 let transport: PulsarTransport;
+let release: () => void = () => {};
 
 beforeAll(async () => {
+  release = await holdPulsarExclusively();
   transport = testTransport();
   await transport.connect();
-});
+}, 16 * 60_000);
 
 afterAll(async () => {
-  await transport.close();
+  await transport?.close();
   await probe.close();
+  release();
 });
 
 async function publisherStats(topic: string): Promise<{ producerName: string; connectedSince: string }[]> {
