@@ -270,6 +270,29 @@ describe("connection and producer lifecycle", () => {
     expect(read.map((m) => text(m.value))).toEqual(["before", "after-1", "after-2"]);
   });
 
+  it("a retry of records whose SEND timed out waits for that SEND instead of sending a copy", async () => {
+    const topic = uniqueTopic("reattach");
+    expect((await transport.send(batchOf([record(topic, "first")]), context()))[0]?.ok).toBe(true);
+    const records = Array.from({ length: 5 }, (_, i) => record(topic, `r-${i}`));
+    const release = await probe.stall();
+    let timedOut: Awaited<ReturnType<typeof transport.send>>;
+    try {
+      timedOut = await transport.send(batchOf(records), context(500));
+    } finally {
+      await release();
+    }
+    for (const result of timedOut) {
+      expect(result).toMatchObject({ ok: false, error: { code: "TIMEOUT", kind: "unknown-outcome" } });
+    }
+    // The engine retries with the same record objects; no dedup is on for public/default, so
+    // a second SEND would store a second copy.
+    for (const r of records) r.attempt++;
+    const retried = await transport.send(batchOf(records), context());
+    expect(retried.every((r) => r.ok && r.messageId)).toBe(true);
+    const read = await probe.read(topic, { count: 6, timeoutMs: 15_000, settleMs: 2_000 });
+    expect(read.map((m) => text(m.value))).toEqual(["first", ...records.map((r) => text(r.value))]);
+  });
+
   it("keeps an idle connection alive with PING/PONG", async () => {
     const pinging = testTransport({ keepAliveIntervalMs: 200 });
     try {
