@@ -3,6 +3,7 @@ import { describe } from "vitest";
 import { type ContractContext, createContractContext } from "./context.js";
 import { ackTests } from "./groups/acks.js";
 import { badInputTests } from "./groups/bad-input.js";
+import { deadLetterTests } from "./groups/dead-letter.js";
 import { deliveryTests } from "./groups/delivery.js";
 import { fidelityTests } from "./groups/fidelity.js";
 import { flushCloseTests } from "./groups/flush-close.js";
@@ -10,6 +11,7 @@ import { limitTests } from "./groups/limits.js";
 import { orderingTests } from "./groups/ordering.js";
 import { partitioningTests } from "./groups/partitioning.js";
 import { recoveryTests } from "./groups/recovery.js";
+import { tracingTests } from "./groups/tracing.js";
 import { unsupportedTests } from "./groups/unsupported.js";
 import { CONTRACT_GROUPS, type ContractGroup, type TransportContractOptions } from "./options.js";
 
@@ -24,6 +26,8 @@ const GROUPS: Record<ContractGroup, (context: ContractContext) => void> = {
   unsupported: unsupportedTests,
   "bad-input": badInputTests,
   recovery: recoveryTests,
+  "dead-letter": deadLetterTests,
+  tracing: tracingTests,
 };
 
 function capabilitiesOf(options: TransportContractOptions): Capabilities {

@@ -14,6 +14,8 @@ export const CONTRACT_GROUPS = [
   "unsupported",
   "bad-input",
   "recovery",
+  "dead-letter",
+  "tracing",
 ] as const;
 
 export type ContractGroup = (typeof CONTRACT_GROUPS)[number];
