@@ -11,6 +11,10 @@ const REPLY = {
   NOT_ALLOWED: 530,
 } as const;
 
+/** Node's codes for a server certificate that failed verification. */
+const TLS_VERIFY_CODES =
+  /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/;
+
 function replyCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "number" ? code : undefined;
@@ -36,12 +40,21 @@ function make(
 }
 
 /**
- * Classifies a failure to open a connection. Wrong credentials are terminal (`AUTH_FAILED`), a
- * vhost the user may not open is `NOT_AUTHORIZED`, anything else (refused, reset, timeout, TLS
- * handshake) is a retriable `BROKER_UNAVAILABLE`.
+ * Classifies a failure to open a connection. Wrong credentials and an untrusted server
+ * certificate are terminal (`AUTH_FAILED`), a vhost the user may not open is `NOT_AUTHORIZED`,
+ * anything else (refused, reset, timeout) is a retriable `BROKER_UNAVAILABLE`.
  */
 export function classifyConnectError(error: unknown, endpoint: string): OutboundError {
   const text = messageOf(error);
+  const systemCode = (error as { code?: unknown } | null)?.code;
+  if (typeof systemCode === "string" && TLS_VERIFY_CODES.test(systemCode)) {
+    // Retrying cannot fix a certificate the client does not trust: fail now and say why.
+    return make(
+      "AUTH_FAILED",
+      `the broker's TLS certificate was not accepted at ${endpoint}: ${text}`,
+      error,
+    );
+  }
   // amqplib reports the server's refusal of the SASL handshake as "ACCESS-REFUSED" with no code.
   if (/ACCESS[-_]REFUSED/.test(text) && /login was refused|authentication/i.test(text)) {
     return make("AUTH_FAILED", `authentication failed at ${endpoint}: ${text}`, error);
