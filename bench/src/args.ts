@@ -1,0 +1,65 @@
+import { TRANSPORTS, type TransportName } from "./types.js";
+
+export interface BenchArgs {
+  transports: TransportName[];
+  quick: boolean;
+  json: string | undefined;
+  /** Pass --cpu-prof to Outbound's trial processes; profiles land in bench/results/profiles. */
+  cpuProf: boolean;
+  /** Skip writing docs/performance.md and the charts (e.g. a partial ad-hoc run). */
+  noDocs: boolean;
+  /** Override the number of ABBA rounds. */
+  rounds: number | undefined;
+}
+
+export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--cpu-prof] [--no-docs]
+
+  --transport  memory, kafka, rabbitmq, sqs, pulsar (repeat, or comma-separate); default all
+  --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 1 s warmup, 3 s trials
+  --json       also write every trial and summary to this file
+  --rounds     ABBA rounds per comparison (full run default 5)
+  --cpu-prof   write V8 CPU profiles of the Outbound trials to bench/results/profiles
+  --no-docs    do not rewrite docs/performance.md and bench/results/*.svg`;
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const out: BenchArgs = {
+    transports: [],
+    quick: false,
+    json: undefined,
+    cpuProf: false,
+    noDocs: false,
+    rounds: undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n\n${USAGE}`);
+      return v;
+    };
+    if (arg === "--") continue;
+    if (arg === "--quick") out.quick = true;
+    else if (arg === "--cpu-prof") out.cpuProf = true;
+    else if (arg === "--no-docs") out.noDocs = true;
+    else if (arg === "--json") out.json = value();
+    else if (arg === "--rounds") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error("--rounds must be a positive integer");
+      out.rounds = n;
+    } else if (arg === "--transport" || arg === "-t") {
+      // `--transport kafka rabbitmq` and `--transport kafka,rabbitmq` both work.
+      for (;;) {
+        for (const name of value().split(",")) {
+          if (!TRANSPORTS.includes(name as TransportName))
+            throw new Error(`unknown transport ${name}; known: ${TRANSPORTS.join(", ")}`);
+          out.transports.push(name as TransportName);
+        }
+        const peek = argv[i + 1];
+        if (peek === undefined || peek.startsWith("-")) break;
+      }
+    } else if (arg === "--help" || arg === "-h") throw new Error(USAGE);
+    else throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
+  }
+  if (out.transports.length === 0) out.transports = [...TRANSPORTS];
+  return out;
+}

@@ -1,0 +1,64 @@
+import { createProducer } from "@outbound/core";
+import { nullTransport } from "../drivers/null-transport.js";
+import type { TrialResult, TrialSpec } from "../types.js";
+import type { Payloads } from "../workload.js";
+
+/**
+ * Memory per buffered message: N messages sent and never acknowledged, weighed after GC. The
+ * transport answers nothing, so every message stays in the engine (one batch in flight, the rest
+ * in the partition's queue). Values are the shared pre-generated buffers, so what is measured is
+ * the engine's own per-message overhead (record, pending entry, promise), not the payload.
+ */
+export async function measureBuffered(spec: TrialSpec, payloads: Payloads): Promise<TrialResult> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("buffered mode needs node --expose-gc");
+  const hold = nullTransport({ hold: true });
+  const held = spec.held ?? 100_000;
+  const producer = createProducer({
+    transport: hold,
+    serializer: "bytes",
+    acks: "all",
+    bufferMaxBytes: Math.max(32 * 1024 * 1024, held * (spec.workload.size + 64) * 2),
+    requestTimeoutMs: 3_600_000,
+    deliveryTimeoutMs: 3_600_000,
+  });
+  await producer.connect();
+  // Warm the paths so their one-off allocations (lane, caches, JIT) are not counted per message.
+  for (let i = 0; i < 100; i++)
+    producer.send({ topic: spec.topic, value: payloads.value(i) }).catch(() => undefined);
+  await settle();
+  const weigh = (): number => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  const before = weigh();
+  const rss0 = process.memoryUsage.rss();
+  for (let i = 0; i < held; i++) {
+    const key = payloads.key(i);
+    producer.send(
+      key
+        ? { topic: spec.topic, value: payloads.value(i), key }
+        : { topic: spec.topic, value: payloads.value(i) },
+    );
+  }
+  await settle();
+  const after = weigh();
+  const pending = producer.metrics().pending;
+  return {
+    ok: true,
+    messages: held,
+    bytes: held * spec.workload.size,
+    elapsedMs: 0,
+    msgPerSec: 0,
+    mbPerSec: 0,
+    bytesPerBufferedMessage: (after - before) / held,
+    rssGrowthBytes: process.memoryUsage.rss() - rss0,
+    notes: [`${pending} messages pending in the engine when weighed`],
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}

@@ -1,0 +1,242 @@
+import type { LoadMode, TransportName, TransportParams, Workload } from "./types.js";
+
+/**
+ * In-flight limits per transport, applied to both sides: the raw windowed baselines keep
+ * `inFlightRequests` calls of `batchSize` messages in flight (or `window` single publishes), and
+ * Outbound keeps `window` sends outstanding with `maxInFlightPerPartition = inFlightRequests`.
+ */
+export const PARAMS: Record<TransportName, TransportParams> = {
+  memory: { window: 1000, batchSize: 100, inFlightRequests: 10 },
+  kafka: { window: 500, batchSize: 100, inFlightRequests: 5 },
+  rabbitmq: { window: 500, batchSize: 1, inFlightRequests: 5 },
+  sqs: { window: 100, batchSize: 10, inFlightRequests: 10 },
+  pulsar: { window: 1000, batchSize: 1, inFlightRequests: 5 },
+};
+
+/** One side of a comparison: a driver (or Java tool) run in a given mode. */
+export interface Target {
+  driver: string;
+  mode: LoadMode;
+  /** Shown in tables; defaults to the driver id. */
+  label?: string;
+  ackListener?: boolean;
+  /** Runs in the first round only: the JVM ceilings in the quick run, where their start-up dominates. */
+  firstRoundOnly?: boolean;
+}
+
+/**
+ * A comparison group: targets measured in ABBA rounds on one transport and workload. The first
+ * target is Outbound; ratios are Outbound over each other target, round by round.
+ */
+export interface Group {
+  transport: TransportName;
+  kind: "serial" | "max" | "open" | "ack-listener" | "overload" | "buffered";
+  workload: Workload;
+  targets: Target[];
+  rounds: number;
+  /** For open loop: the target whose median `max` rate sets the offered rate (50% of it). */
+  rateFrom?: string;
+  /** Offered rate as a multiple of the `rateFrom` max: 0.5 for open loop, 10 for overload. */
+  rateFactor?: number;
+}
+
+export interface Timing {
+  warmupMs: number;
+  durationMs: number;
+  rounds: number;
+  /** Kept for the memory-per-buffered-message case. */
+  held: number;
+}
+
+export const QUICK: Timing = { warmupMs: 1000, durationMs: 2000, rounds: 2, held: 50_000 };
+export const FULL: Timing = { warmupMs: 2000, durationMs: 5000, rounds: 5, held: 200_000 };
+
+const BASE: Workload = { size: 100, keyed: false, partitions: 1 };
+
+/** The workload grid of the full run's max-throughput comparison. */
+function grid(partitioned: boolean): Workload[] {
+  const out: Workload[] = [];
+  for (const size of [100, 1024, 10 * 1024])
+    for (const keyed of [false, true])
+      for (const partitions of partitioned ? [1, 8] : [1]) out.push({ size, keyed, partitions });
+  return out;
+}
+
+/**
+ * What runs, in order (max before open loop, whose rate comes from it). The quick run measures
+ * only the base workload (100 B, unkeyed, 1 partition) with two ABBA rounds (the Java ceilings in
+ * the first round only) and overload on Kafka only; the full run adds the size/key/partition grid in max mode and five rounds.
+ */
+export function planFor(transport: TransportName, quick: boolean): Group[] {
+  const t = quick ? QUICK : FULL;
+  const rounds = t.rounds;
+  const maxWorkloads = quick
+    ? [BASE]
+    : grid(transport === "kafka" || transport === "memory" || transport === "pulsar");
+  const out: Group[] = [];
+  const O = (mode: LoadMode, extra: Partial<Target> = {}): Target => ({ driver: "outbound", mode, ...extra });
+  switch (transport) {
+    case "memory":
+      out.push({
+        transport,
+        kind: "serial",
+        workload: BASE,
+        rounds,
+        targets: [O("serial"), { driver: "memory-raw", mode: "serial" }],
+      });
+      for (const workload of maxWorkloads)
+        out.push({
+          transport,
+          kind: "max",
+          workload,
+          rounds,
+          targets: [
+            O("max"),
+            { driver: "memory-raw-batch", mode: "max" },
+            { driver: "outbound-null", mode: "max", label: "outbound (null transport: engine only)" },
+          ],
+        });
+      out.push({
+        transport,
+        kind: "ack-listener",
+        workload: BASE,
+        rounds,
+        targets: [
+          O("max", { label: "outbound (ack listener)", ackListener: true }),
+          O("max", { label: "outbound (no listener)" }),
+        ],
+      });
+      out.push({ transport, kind: "buffered", workload: BASE, rounds: 1, targets: [O("buffered")] });
+      break;
+    case "kafka":
+      out.push({
+        transport,
+        kind: "serial",
+        workload: BASE,
+        rounds,
+        targets: [O("serial"), { driver: "kafkajs-each", mode: "serial" }],
+      });
+      for (const workload of maxWorkloads)
+        out.push({
+          transport,
+          kind: "max",
+          workload,
+          rounds,
+          targets: [
+            O("max"),
+            { driver: "kafkajs-batch", mode: "max" },
+            { driver: "platformatic", mode: "max", label: "@platformatic/kafka" },
+            {
+              driver: "java-producer-performance",
+              mode: "max",
+              label: "Java ProducerPerformance",
+              firstRoundOnly: quick,
+            },
+          ],
+        });
+      out.push(openGroup(transport, rounds, "kafkajs-each", "kafkajs-batch"));
+      out.push(overloadGroup(transport, "kafkajs-batch"));
+      break;
+    case "rabbitmq":
+      out.push({
+        transport,
+        kind: "serial",
+        workload: BASE,
+        rounds,
+        targets: [O("serial"), { driver: "amqplib-each", mode: "serial" }],
+      });
+      for (const workload of maxWorkloads)
+        out.push({
+          transport,
+          kind: "max",
+          workload,
+          rounds,
+          targets: [
+            O("max"),
+            { driver: "amqplib-pipelined", mode: "max" },
+            { driver: "java-perftest", mode: "max", label: "Java PerfTest", firstRoundOnly: quick },
+          ],
+        });
+      out.push(openGroup(transport, rounds, "amqplib-pipelined", "amqplib-pipelined"));
+      if (!quick) out.push(overloadGroup(transport, "amqplib-pipelined"));
+      break;
+    case "sqs":
+      out.push({
+        transport,
+        kind: "serial",
+        workload: BASE,
+        rounds,
+        targets: [O("serial"), { driver: "sqs-each", mode: "serial" }],
+      });
+      for (const workload of maxWorkloads)
+        out.push({
+          transport,
+          kind: "max",
+          workload,
+          rounds,
+          targets: [
+            O("max"),
+            { driver: "sqs-batch", mode: "max", label: "SendMessageBatch x10" },
+            { driver: "sqs-each", mode: "max", label: "SendMessage" },
+          ],
+        });
+      out.push(openGroup(transport, rounds, "sqs-each", "sqs-batch"));
+      if (!quick) out.push(overloadGroup(transport, "sqs-batch"));
+      break;
+    case "pulsar":
+      for (const workload of maxWorkloads)
+        out.push({
+          transport,
+          kind: "max",
+          workload,
+          rounds,
+          targets: [
+            O("max"),
+            { driver: "java-pulsar-perf", mode: "max", label: "Java pulsar-perf", firstRoundOnly: quick },
+          ],
+        });
+      // No Node Pulsar client installs here: the open-loop rate is half of Outbound's own max.
+      out.push({
+        transport,
+        kind: "open",
+        workload: BASE,
+        rounds,
+        targets: [O("open")],
+        rateFrom: "outbound",
+        rateFactor: 0.5,
+      });
+      if (!quick) out.push(overloadGroup(transport, "outbound"));
+      break;
+  }
+  return out;
+}
+
+function openGroup(transport: TransportName, rounds: number, rawDriver: string, rateFrom: string): Group {
+  return {
+    transport,
+    kind: "open",
+    workload: BASE,
+    rounds,
+    targets: [
+      { driver: "outbound", mode: "open" },
+      { driver: rawDriver, mode: "open" },
+    ],
+    rateFrom,
+    rateFactor: 0.5,
+  };
+}
+
+function overloadGroup(transport: TransportName, rateFrom: string): Group {
+  return {
+    transport,
+    kind: "overload",
+    workload: BASE,
+    rounds: 1,
+    targets: [{ driver: "outbound", mode: "overload", label: "outbound (10x overload, 8 MiB buffer)" }],
+    rateFrom,
+    rateFactor: 10,
+  };
+}
+
+/** Buffer bound for the overload case (P7: RSS growth at most this plus 64 MiB). */
+export const OVERLOAD_BUFFER_BYTES = 8 * 1024 * 1024;

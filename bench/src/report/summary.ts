@@ -1,0 +1,247 @@
+import type { Group, Target } from "../plan.js";
+import { OVERLOAD_BUFFER_BYTES } from "../plan.js";
+import { median, NOISY_SPREAD, pairedRatio, type RatioSummary, spread } from "../stats.js";
+import type { TrialResult, Workload } from "../types.js";
+import { workloadLabel } from "../workload.js";
+
+/** One trial as it ran: which side, which round, what it measured. */
+export interface TrialRecord {
+  target: Target;
+  round: number;
+  /** Position in the run, for the order check (ABBA). */
+  order: number;
+  result: TrialResult;
+}
+
+export interface GroupRun {
+  group: Group;
+  /** Offered rate in open-loop and overload groups. */
+  rate?: number;
+  trials: TrialRecord[];
+}
+
+export interface TargetSummary {
+  label: string;
+  driver: string;
+  mode: string;
+  okRounds: number;
+  msgPerSec: number;
+  /** Relative spread of msg/s over the rounds. */
+  spread: number;
+  mbPerSec: number;
+  cpuUsPerMsg: number | undefined;
+  peakRssMiB: number | undefined;
+  rssGrowthMiB: number | undefined;
+  eventLoopP99Ms: number | undefined;
+  latency: { p50: number; p99: number; p999: number } | undefined;
+  bytesPerBufferedMessage: number | undefined;
+  rejected: number | undefined;
+  unfinished: number | undefined;
+  /** Outbound (the group's first target) over this target, paired by round. */
+  ratio: RatioSummary | undefined;
+  errors: string[];
+  notes: string[];
+}
+
+export interface GroupSummary {
+  transport: string;
+  kind: Group["kind"];
+  workload: string;
+  workloadSpec: Workload;
+  rate: number | undefined;
+  targets: TargetSummary[];
+}
+
+export const labelOf = (t: Target): string => t.label ?? t.driver;
+
+function medianOf(records: TrialRecord[], pick: (r: TrialResult) => number | undefined): number | undefined {
+  const values = records
+    .map((r) => pick(r.result))
+    .filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return values.length ? median(values) : undefined;
+}
+
+export function summarizeGroup(run: GroupRun): GroupSummary {
+  const { group } = run;
+  const byTarget = (t: Target) => run.trials.filter((r) => r.target === t);
+  const perRound = (t: Target): (number | undefined)[] => {
+    const rounds: (number | undefined)[] = [];
+    for (const r of byTarget(t)) rounds[r.round] = r.result.ok ? r.result.msgPerSec : undefined;
+    return rounds;
+  };
+  const head = group.targets[0]!;
+  const targets = group.targets.map((t, index): TargetSummary => {
+    const all = byTarget(t);
+    const ok = all.filter((r) => r.result.ok);
+    const rates = ok.map((r) => r.result.msgPerSec);
+    const lat = ok.filter((r) => r.result.latency);
+    const mib = (v: number | undefined) => (v === undefined ? undefined : v / 2 ** 20);
+    return {
+      label: labelOf(t),
+      driver: t.driver,
+      mode: t.mode,
+      okRounds: ok.length,
+      msgPerSec: rates.length ? median(rates) : 0,
+      spread: spread(rates),
+      mbPerSec: medianOf(ok, (r) => r.mbPerSec) ?? 0,
+      cpuUsPerMsg: medianOf(ok, (r) => r.cpuUsPerMsg),
+      peakRssMiB: mib(medianOf(ok, (r) => r.peakRssBytes)),
+      rssGrowthMiB: mib(medianOf(ok, (r) => r.rssGrowthBytes)),
+      eventLoopP99Ms: medianOf(ok, (r) => r.eventLoopP99Ms),
+      latency: lat.length
+        ? {
+            p50: medianOf(lat, (r) => r.latency?.p50)!,
+            p99: medianOf(lat, (r) => r.latency?.p99)!,
+            p999: medianOf(lat, (r) => r.latency?.p999)!,
+          }
+        : undefined,
+      bytesPerBufferedMessage: medianOf(ok, (r) => r.bytesPerBufferedMessage),
+      rejected: medianOf(ok, (r) => r.rejected),
+      unfinished: medianOf(ok, (r) => r.unfinished),
+      ratio: index === 0 || group.kind === "open" ? undefined : pairedRatio(perRound(head), perRound(t)),
+      errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
+        e.slice(0, 300),
+      ),
+      notes: [...new Set(all.flatMap((r) => r.result.notes ?? []))].slice(0, 4),
+    };
+  });
+  return {
+    transport: group.transport,
+    kind: group.kind,
+    workload: workloadLabel(group.workload),
+    workloadSpec: group.workload,
+    rate: run.rate,
+    targets,
+  };
+}
+
+/** A target from the issue, read off this run's summaries. */
+export interface Verdict {
+  id: string;
+  text: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+function find(groups: GroupSummary[], transport: string, kind: string, base = true) {
+  return groups.find(
+    (g) =>
+      g.transport === transport &&
+      g.kind === kind &&
+      (!base || (g.workloadSpec.size === 100 && !g.workloadSpec.keyed && g.workloadSpec.partitions === 1)),
+  );
+}
+
+const fmtRatio = (r: RatioSummary | undefined): string =>
+  r && Number.isFinite(r.median)
+    ? `${r.median.toFixed(2)}x (spread ${(r.spread * 100).toFixed(0)}%${r.noisy ? ", noisy" : ""})`
+    : "n/a";
+
+export function verdicts(groups: GroupSummary[]): Verdict[] {
+  const out: Verdict[] = [];
+  const ratioTo = (transport: string, driver: string) =>
+    find(groups, transport, "max")?.targets.find((t) => t.driver === driver)?.ratio;
+  const rate = (transport: string, kind: string, driver: string) =>
+    find(groups, transport, kind)?.targets.find((t) => t.driver === driver)?.msgPerSec;
+
+  for (const [transport, driver] of [
+    ["kafka", "kafkajs-batch"],
+    ["rabbitmq", "amqplib-pipelined"],
+    ["sqs", "sqs-batch"],
+  ] as const) {
+    const r = ratioTo(transport, driver);
+    if (r)
+      out.push({
+        id: "P1",
+        text: `${transport}: Outbound >= 1.0x ${driver}`,
+        measured: fmtRatio(r),
+        met: r.median >= 1,
+      });
+  }
+  for (const [transport, driver, goal] of [
+    ["kafka", "kafkajs-each", 10],
+    ["rabbitmq", "amqplib-each", 5],
+    ["sqs", "sqs-each", 5],
+  ] as const) {
+    const outbound = rate(transport, "max", "outbound");
+    const naive = rate(transport, "serial", driver);
+    if (outbound && naive)
+      out.push({
+        id: "P2",
+        text: `${transport}: Outbound max >= ${goal}x ${driver} awaited one by one`,
+        measured: `${(outbound / naive).toFixed(1)}x (medians, not paired)`,
+        met: outbound / naive >= goal,
+      });
+  }
+  const platformatic = ratioTo("kafka", "platformatic");
+  if (platformatic)
+    out.push({
+      id: "P3",
+      text: "kafka: >= 1.0x @platformatic/kafka",
+      measured: fmtRatio(platformatic),
+      met: platformatic.median >= 1,
+    });
+  const pp = ratioTo("kafka", "java-producer-performance");
+  if (pp)
+    out.push({
+      id: "P3",
+      text: "kafka: >= 0.5x Java ProducerPerformance",
+      measured: fmtRatio(pp),
+      met: pp.median >= 0.5,
+    });
+  const pulsarPerf = ratioTo("pulsar", "java-pulsar-perf");
+  if (pulsarPerf)
+    out.push({
+      id: "P4",
+      text: "pulsar: >= 0.5x pulsar-perf",
+      measured: fmtRatio(pulsarPerf),
+      met: pulsarPerf.median >= 0.5,
+    });
+  const memory = find(groups, "memory", "max");
+  if (memory) {
+    const ob = memory.targets.find((t) => t.driver === "outbound")!;
+    const engine = memory.targets.find((t) => t.driver === "outbound-null");
+    const cpuBound = (t: TargetSummary | undefined) =>
+      t?.cpuUsPerMsg ? `${Math.round(1e6 / t.cpuUsPerMsg).toLocaleString("en")}` : "?";
+    out.push({
+      id: "P5",
+      text: "memory: >= 500k msg/s at 100 B",
+      measured: `memory ${Math.round(ob.msgPerSec).toLocaleString("en")} msg/s (${cpuBound(ob)} per CPU-second); engine alone (null transport) ${Math.round(engine?.msgPerSec ?? 0).toLocaleString("en")} msg/s (${cpuBound(engine)} per CPU-second)`,
+      met: ob.msgPerSec >= 500_000,
+    });
+  }
+  for (const g of groups.filter((x) => x.kind === "open")) {
+    const [ob, raw] = g.targets;
+    if (ob?.latency && raw?.latency) {
+      const added = ob.latency.p99 - raw.latency.p99;
+      out.push({
+        id: "P6",
+        text: `${g.transport}: added p99 at 50% load <= 1 ms + linger (0 ms)`,
+        measured: `${added.toFixed(2)} ms (Outbound p99 ${ob.latency.p99.toFixed(2)} ms vs ${raw.label} ${raw.latency.p99.toFixed(2)} ms)`,
+        met: added <= 1,
+      });
+    }
+  }
+  for (const g of groups.filter((x) => x.kind === "overload")) {
+    const t = g.targets[0]!;
+    const bound = OVERLOAD_BUFFER_BYTES / 2 ** 20 + 64;
+    if (t.rssGrowthMiB !== undefined)
+      out.push({
+        id: "P7",
+        text: `${g.transport}: RSS growth under 10x overload <= buffer (8 MiB) + 64 MiB`,
+        measured: `${t.rssGrowthMiB.toFixed(1)} MiB`,
+        met: t.rssGrowthMiB <= bound,
+      });
+  }
+  const buffered = groups.find((g) => g.kind === "buffered")?.targets[0];
+  if (buffered?.bytesPerBufferedMessage !== undefined)
+    out.push({
+      id: "P7",
+      text: "memory per buffered message <= 256 B overhead",
+      measured: `${buffered.bytesPerBufferedMessage.toFixed(0)} B per message (heap + external after GC, payload shared)`,
+      met: buffered.bytesPerBufferedMessage <= 256,
+    });
+  return out;
+}
+
+export { NOISY_SPREAD };

@@ -1,0 +1,124 @@
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { connect } from "amqplib";
+import { Kafka, logLevel } from "kafkajs";
+import { sqsCredentials } from "../drivers/outbound-transports.js";
+import type { Endpoints, TransportName, Workload } from "../types.js";
+
+/**
+ * Creates the destination each trial writes to, in the parent, with the brokers' own clients, so
+ * Outbound and the raw client it is compared with always find the same layout. Queues (RabbitMQ,
+ * SQS) are fresh per trial and deleted after it: they have no consumer and would otherwise grow
+ * until the broker throttles, which would charge later trials for earlier ones.
+ */
+export class Destinations {
+  private readonly kafkaTopics = new Map<number, string>();
+  private readonly pulsarTopics = new Map<number, string>();
+  private sequence = 0;
+
+  constructor(
+    private readonly endpoints: Endpoints,
+    private readonly runId: string,
+  ) {}
+
+  async prepare(transport: TransportName, workload: Workload): Promise<string> {
+    switch (transport) {
+      case "memory":
+        return `bench-${this.runId}`;
+      case "kafka":
+        return this.kafkaTopic(workload.partitions);
+      case "pulsar":
+        return this.pulsarTopic(workload.partitions);
+      case "rabbitmq": {
+        const name = `bench-${this.runId}-${++this.sequence}`;
+        const connection = await connect(this.endpoints.amqpUrl);
+        try {
+          const channel = await connection.createChannel();
+          await channel.assertQueue(name, { durable: true });
+        } finally {
+          await connection.close();
+        }
+        return name;
+      }
+      case "sqs": {
+        const name = `bench-${this.runId}-${++this.sequence}`;
+        await this.withSqs((sqs) => sqs.send(new CreateQueueCommand({ QueueName: name })));
+        return name;
+      }
+    }
+  }
+
+  async cleanup(transport: TransportName, topic: string): Promise<void> {
+    try {
+      if (transport === "rabbitmq") {
+        const connection = await connect(this.endpoints.amqpUrl);
+        try {
+          const channel = await connection.createChannel();
+          await channel.deleteQueue(topic);
+        } finally {
+          await connection.close();
+        }
+      } else if (transport === "sqs") {
+        await this.withSqs(async (sqs) => {
+          const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: topic }))).QueueUrl;
+          await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+        });
+      }
+    } catch {
+      // A leftover queue costs a little broker memory, not a wrong number.
+    }
+  }
+
+  private async kafkaTopic(partitions: number): Promise<string> {
+    const known = this.kafkaTopics.get(partitions);
+    if (known) return known;
+    const topic = `bench-${this.runId}-p${partitions}`;
+    const admin = new Kafka({
+      clientId: "bench-setup",
+      brokers: [this.endpoints.kafka],
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    this.kafkaTopics.set(partitions, topic);
+    return topic;
+  }
+
+  private async pulsarTopic(partitions: number): Promise<string> {
+    const known = this.pulsarTopics.get(partitions);
+    if (known) return known;
+    const topic = `bench-${this.runId}-p${partitions}`;
+    if (partitions > 1) {
+      const url = `${this.endpoints.pulsarHttp}/admin/v2/persistent/public/default/${topic}/partitions`;
+      const response = await fetch(url, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: String(partitions),
+      });
+      if (!response.ok && response.status !== 409) {
+        throw new Error(`pulsar: creating ${topic} with ${partitions} partitions: HTTP ${response.status}`);
+      }
+    }
+    this.pulsarTopics.set(partitions, topic);
+    return topic;
+  }
+
+  private async withSqs<T>(fn: (sqs: SQSClient) => Promise<T>): Promise<T> {
+    const sqs = new SQSClient({
+      endpoint: this.endpoints.sqsEndpoint,
+      region: "us-east-1",
+      credentials: sqsCredentials,
+    });
+    try {
+      return await fn(sqs);
+    } finally {
+      sqs.destroy();
+    }
+  }
+}
