@@ -93,8 +93,8 @@ export interface ResolvedRabbitMqConfig {
 
 /**
  * The default confirm window, picked from measurements against RabbitMQ 3.10 on the project's
- * 2-core machine (see docs/transports/rabbitmq.md): throughput flattens from about 200 on, and
- * 500 keeps a margin without letting one connection pin megabytes of unconfirmed data.
+ * 2-core machine (see docs/transports/rabbitmq.md): throughput flattens from about 200 on; 500
+ * keeps a margin while bounding the unconfirmed data a connection holds and republishes.
  */
 export const DEFAULT_CONFIRM_WINDOW = 500;
 
