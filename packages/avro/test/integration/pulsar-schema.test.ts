@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { avroSerializer } from "@outbound/avro";
 import { protobufSerializer } from "@outbound/protobuf";
 import type { PulsarSchemaInfo } from "@outbound/schema-registry";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { endpoints } from "../../../../tools/brokers/endpoints.mjs";
 import { ensureBrokers } from "../../../../tools/brokers/index.mjs";
 
@@ -45,10 +45,19 @@ async function stored(topic: string): Promise<{ type: string; data: string }> {
 }
 
 describe("Pulsar's schema registry accepts the schemas the serializers declare", { timeout: 60_000 }, () => {
+  let release: (() => void) | undefined;
   beforeAll(async () => {
     // Until this file joins the pulsar vitest project (whose global setup does this), start Pulsar here.
     await ensureBrokers(["pulsar"]);
-  }, 600_000);
+    // The Pulsar package's restart and stall tests take the broker down; never run beside them.
+    // Loaded by URL: a static import would pull another package's source into this one's typecheck.
+    const lock = new URL("../../../pulsar/test/exclusive-broker.ts", import.meta.url).href;
+    const { holdPulsarExclusively } = (await import(lock)) as {
+      holdPulsarExclusively(): Promise<() => void>;
+    };
+    release = await holdPulsarExclusively();
+  }, 900_000);
+  afterAll(() => release?.());
 
   const orderSchema = {
     type: "record",
