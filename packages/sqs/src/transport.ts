@@ -157,6 +157,8 @@ export class SqsTransport implements Transport {
         secrets: this.secrets(),
       });
       if (error.code === "UNKNOWN_DESTINATION") this.queues.forget(run.topic);
+      // As for a refused entry below: the cached FIFO attributes may be stale.
+      if (run.queue.fifo && isContentRejection(error)) this.queues.forget(run.topic);
       if (sendable.length > 1 && isContentRejection(error)) {
         // SQS refused the request for one entry's content; alone, each entry gets its own answer.
         this.logger.debug(

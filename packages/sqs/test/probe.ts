@@ -5,6 +5,7 @@ import {
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
+  type ReceiveMessageCommandOutput,
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Probe, ProbedMessage } from "@outbound/contract";
@@ -100,20 +101,23 @@ export class SqsProbe implements Probe {
     const url = await this.queueUrl(topic);
     const deadline = Date.now() + options.timeoutMs;
     const received: RawReceived[] = [];
+    // Short polls while messages keep coming; a long poll only once the queue looks empty.
+    let lastWasEmpty = true;
     while (received.length < options.count) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      const answer = await this.client.send(
+      const answer: ReceiveMessageCommandOutput = await this.client.send(
         new ReceiveMessageCommand({
           QueueUrl: url,
           MaxNumberOfMessages: 10,
-          WaitTimeSeconds: Math.max(0, Math.min(1, Math.floor(left / 1000))),
+          WaitTimeSeconds: lastWasEmpty ? Math.max(0, Math.min(1, Math.floor(left / 1000))) : 0,
           VisibilityTimeout: 60,
           MessageAttributeNames: ["All"],
           MessageSystemAttributeNames: ["All"],
         }),
       );
-      const messages = answer.Messages ?? [];
+      const messages: Message[] = answer.Messages ?? [];
+      lastWasEmpty = messages.length === 0;
       for (const message of messages) received.push({ message, probed: decode(topic, message) });
       if (messages.length > 0) {
         await this.client.send(
