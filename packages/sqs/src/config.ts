@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { OutboundError } from "@outbound/core";
 
 /** SQS's documented ceiling since January 2026: 1 MiB per message and per batch request. */
@@ -43,6 +44,12 @@ export interface SqsTransportOptions {
   requestTimeoutMs?: number;
   /** Milliseconds to open a connection. Default 5000. */
   connectionTimeoutMs?: number;
+  /**
+   * An SQSClient you built yourself (instrumentation, a custom HTTP agent). Its own region,
+   * endpoint, credentials, timeouts and retries then apply, and `close()` leaves it open.
+   * Keep its `maxAttempts` at 1 so the engine's retries are the only ones.
+   */
+  client?: SQSClient;
 }
 
 /** Options after defaults and the URL are applied. */

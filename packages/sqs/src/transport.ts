@@ -62,12 +62,15 @@ export class SqsTransport implements Transport {
   private readonly logger: Logger;
   private readonly queues: QueueDirectory;
   private client: SQSClient | undefined;
+  /** The user's own client, which this transport must not destroy. */
+  private readonly givenClient: SQSClient | undefined;
   private closed = false;
 
   constructor(options: SqsTransportOptions = {}, settings: SqsTransportSettings = {}) {
     this.config = resolveSqsConfig(options, settings.url);
     this.capabilities = sqsCapabilities(this.config);
     this.logger = settings.logger ?? silentLogger;
+    this.givenClient = options.client;
     this.queues = new QueueDirectory(
       () => this.sqs(),
       () => this.secrets(),
@@ -127,7 +130,7 @@ export class SqsTransport implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.client?.destroy();
+    if (this.client !== this.givenClient) this.client?.destroy();
     this.client = undefined;
   }
 
@@ -224,6 +227,7 @@ export class SqsTransport implements Transport {
 
   private sqs(): SQSClient {
     if (this.closed) throw new OutboundError("CLOSED", "the transport is closed", { transport: "sqs" });
+    if (!this.client && this.givenClient) this.client = this.givenClient;
     if (!this.client) {
       const { credentials } = this.config;
       this.client = new SQSClient({
