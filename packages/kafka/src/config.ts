@@ -41,11 +41,16 @@ export interface KafkaTransportOptions {
   /** Milliseconds the SASL handshake may take. Default 10000. */
   authenticationTimeout?: number;
   /**
-   * Largest record the broker takes: match the broker's `message.max.bytes` (or the topic's
-   * `max.message.bytes`). Default 1 MiB, Kafka's default.
+   * The broker's `message.max.bytes` (or the topic's `max.message.bytes`), which Kafka checks
+   * against a whole record batch. Default 1048588, Kafka's default. The transport reports a
+   * per-message limit a little lower, keeping room for the batch and record framing.
    */
   maxMessageBytes?: number;
-  /** Most bytes one produce request carries for a partition. Default 1 MiB minus framing headroom. */
+  /**
+   * Most key + value + header bytes the engine puts in one produce request for a partition.
+   * Default half of `maxMessageBytes`, leaving the other half for per-record framing. A batch the
+   * broker still finds too large is split, never failed as a whole.
+   */
   maxBatchBytes?: number;
   /**
    * Ask the broker to create a topic that does not exist on first use (the broker decides, with
@@ -86,16 +91,20 @@ export interface ResolvedKafkaOptions {
   socketFactory: ISocketFactory | undefined;
 }
 
-export const ONE_MIB = 1024 * 1024;
-/** Room left in a produce request for the batch header, record framing and request header. */
-const BATCH_OVERHEAD_BYTES = 16 * 1024;
+/** Kafka's default `message.max.bytes`: 1 MiB plus the 12-byte log overhead of old formats. */
+export const KAFKA_DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
+/**
+ * Bytes of a one-record batch that are not key, value or header bytes: the v2 batch header
+ * (61 B), the record's own framing (at most 21 B) and the length prefixes of a few dozen headers.
+ */
+export const RECORD_FRAMING_RESERVE_BYTES = 256;
 
 const DEFAULTS = {
   clientId: "outbound",
   connectionTimeout: 3000,
   requestTimeout: 30_000,
   authenticationTimeout: 10_000,
-  maxMessageBytes: ONE_MIB,
+  maxMessageBytes: KAFKA_DEFAULT_MESSAGE_MAX_BYTES,
   metadataMaxAge: 300_000,
 } as const;
 
@@ -222,9 +231,13 @@ export function resolveKafkaOptions(
 
   const maxMessageBytes =
     positiveInteger(merged.maxMessageBytes, "maxMessageBytes") ?? DEFAULTS.maxMessageBytes;
+  if (maxMessageBytes <= RECORD_FRAMING_RESERVE_BYTES) {
+    throw invalid(
+      `option "maxMessageBytes" must be more than ${RECORD_FRAMING_RESERVE_BYTES}, got ${maxMessageBytes}`,
+    );
+  }
   const maxBatchBytes =
-    positiveInteger(merged.maxBatchBytes, "maxBatchBytes") ??
-    Math.max(maxMessageBytes - BATCH_OVERHEAD_BYTES, 1);
+    positiveInteger(merged.maxBatchBytes, "maxBatchBytes") ?? Math.floor(maxMessageBytes / 2);
   if (maxBatchBytes > maxMessageBytes) {
     // Kafka checks message.max.bytes against the whole record batch, so a bigger batch is refused.
     throw invalid(

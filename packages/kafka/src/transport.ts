@@ -16,7 +16,7 @@ import kafkajs, {
   type SASLOptions,
 } from "kafkajs";
 import { ensureCodec, toKafkaCompression } from "./compression.js";
-import { describeKafkaOptions, type ResolvedKafkaOptions } from "./config.js";
+import { describeKafkaOptions, RECORD_FRAMING_RESERVE_BYTES, type ResolvedKafkaOptions } from "./config.js";
 import { isTooLarge, toKafkaOutboundError } from "./errors.js";
 import { kafkajsLogCreator } from "./logging.js";
 import { toKafkaAcks, toKafkaMessage, toRecordResults } from "./mapping.js";
@@ -35,7 +35,7 @@ export function kafkaCapabilities(options: ResolvedKafkaOptions): Capabilities {
   return {
     maxBatchRecords: MAX_BATCH_RECORDS,
     maxBatchBytes: options.maxBatchBytes,
-    maxMessageBytes: options.maxMessageBytes,
+    maxMessageBytes: options.maxMessageBytes - RECORD_FRAMING_RESERVE_BYTES,
     partitioned: true,
     keyOrdering: "partition",
     headers: { supported: true, binaryValues: true },

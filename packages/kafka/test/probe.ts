@@ -75,10 +75,22 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
       await client.deleteTopics({ topics: [topic] });
     },
 
+    /**
+     * Reads from the beginning of every partition until it holds at least `count` messages and
+     * has reached the end each partition had when the read began, or until `timeoutMs`. Reading
+     * to the end matters: a retried unknown-outcome send legitimately leaves a duplicate, and
+     * stopping at exactly `count` would then miss a later message of another partition.
+     */
     async read(
       topic: string,
       readOptions: { count: number; timeoutMs: number },
     ): Promise<ProbedKafkaMessage[]> {
+      const deadline = Date.now() + readOptions.timeoutMs;
+      const ends = new Map<number, bigint>();
+      for (const { partition, high } of await (await getAdmin()).fetchTopicOffsets(topic)) {
+        ends.set(partition, BigInt(high));
+      }
+      const reached = new Map<number, bigint>();
       const consumer = kafka.consumer({
         groupId: `outbound-probe-${randomUUID()}`,
         readUncommitted: options.isolation === "read_uncommitted",
@@ -86,11 +98,19 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
         retry: { retries: 3 },
       });
       const messages: ProbedKafkaMessage[] = [];
+      const caughtUp = () =>
+        [...ends].every(([partition, end]) => end === 0n || (reached.get(partition) ?? -1n) + 1n >= end);
       await consumer.connect();
       try {
         await consumer.subscribe({ topics: [topic], fromBeginning: true });
         await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(resolve, readOptions.timeoutMs);
+          let quiet: NodeJS.Timeout | undefined;
+          const finish = () => {
+            clearTimeout(timer);
+            clearTimeout(quiet);
+            resolve();
+          };
+          const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
           consumer
             .run({
               eachMessage: async ({ topic: from, partition, message }) => {
@@ -113,10 +133,13 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
                   offset: message.offset,
                   timestamp: Number(message.timestamp),
                 });
-                if (messages.length >= readOptions.count) {
-                  clearTimeout(timer);
-                  resolve();
-                }
+                reached.set(partition, BigInt(message.offset));
+                if (messages.length < readOptions.count) return;
+                if (caughtUp()) return finish();
+                // Transaction markers and aborted records hold offsets a consumer never sees, so
+                // the end may be out of reach: stop once nothing more has come for a moment.
+                clearTimeout(quiet);
+                quiet = setTimeout(finish, 500);
               },
             })
             .catch(reject);

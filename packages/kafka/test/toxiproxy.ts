@@ -3,6 +3,17 @@ import tls from "node:tls";
 import type { ISocketFactory } from "kafkajs";
 import { brokerEndpoints } from "./helpers.js";
 
+/** A kafkajs socket factory that dials the proxy on `listenPort` whatever broker address it is given. */
+export function proxiedSocketFactory(listenPort: number): ISocketFactory {
+  return ({ ssl, onConnect }) => {
+    const socket = ssl
+      ? tls.connect({ ...ssl, host: "127.0.0.1", port: listenPort }, onConnect)
+      : net.connect({ host: "127.0.0.1", port: listenPort }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    return socket;
+  };
+}
+
 /**
  * A toxiproxy proxy in front of the real broker. Kafka clients dial the addresses the broker
  * advertises (127.0.0.1:9092), not the bootstrap address, so a proxy only on the bootstrap port
@@ -26,18 +37,13 @@ export async function kafkaProxy(name: string, listenPort: number) {
   await call("DELETE", `/proxies/${name}`);
   await call("POST", "/proxies", { name, listen: `127.0.0.1:${listenPort}`, upstream, enabled: true });
 
-  const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-    void host;
-    void port;
-    const socket = ssl
-      ? tls.connect({ ...ssl, host: "127.0.0.1", port: listenPort }, onConnect)
-      : net.connect({ host: "127.0.0.1", port: listenPort }, onConnect);
-    socket.setKeepAlive(true, 60_000);
-    return socket;
-  };
-
   return {
-    socketFactory,
+    socketFactory: proxiedSocketFactory(listenPort),
+    /** Closes every connection through the proxy (toxiproxy does so when a proxy is disabled). */
+    async dropConnections() {
+      await call("POST", `/proxies/${name}`, { enabled: false });
+      await call("POST", `/proxies/${name}`, { enabled: true });
+    },
     async addToxic(toxic: {
       name: string;
       type: string;
