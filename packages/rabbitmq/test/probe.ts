@@ -12,6 +12,8 @@ export interface RabbitProbeOptions {
 }
 
 export interface RabbitProbe extends Probe {
+  /** `rabbitmqctl close_all_connections --vhost <vhost>`: always available here. */
+  dropConnections(): Promise<void>;
   /** Messages currently ready in a queue (passive declare). */
   depth(queue: string): Promise<number>;
 }
