@@ -114,10 +114,14 @@ async function main(): Promise<void> {
             endpoints: ep,
             ...(run.rate ? { rate: run.rate } : {}),
             ...(target.ackListener ? { ackListener: true } : {}),
+            ...(target.telemetryOff ? { telemetryOff: true } : {}),
+            ...(target.batchMaxRecords ? { batchMaxRecords: target.batchMaxRecords } : {}),
             ...(target.mode === "overload" ? { bufferMaxBytes: OVERLOAD_BUFFER_BYTES } : {}),
             ...(target.mode === "buffered" ? { held: timing.held } : {}),
           };
+          const trialStarted = performance.now();
           const result = await runTrial(spec, profileDir ? { profileDir } : {});
+          const wallSeconds = (performance.now() - trialStarted) / 1000;
           await destinations.cleanup(transport, topic);
           run.trials.push({ target, round, order: order++, result });
           const lat = result.latency ? ` p99 ${result.latency.p99.toFixed(2)} ms` : "";
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
               ? ` ${result.bytesPerBufferedMessage.toFixed(0)} B/msg`
               : "";
           log(
-            `  r${round} ${labelOf(target).padEnd(40)} ${result.ok ? `${Math.round(result.msgPerSec).toString().padStart(9)} msg/s${lat}${buf}` : `FAILED ${String(result.error).split("\n")[0]?.slice(0, 160)}`}`,
+            `  r${round} ${labelOf(target).padEnd(40)} [${wallSeconds.toFixed(0).padStart(3)} s] ${result.ok ? `${Math.round(result.msgPerSec).toString().padStart(9)} msg/s${lat}${buf}` : `FAILED ${String(result.error).split("\n")[0]?.slice(0, 160)}`}`,
           );
         }
       }

@@ -20,6 +20,8 @@ export interface Target {
   /** Shown in tables; defaults to the driver id. */
   label?: string;
   ackListener?: boolean;
+  telemetryOff?: boolean;
+  batchMaxRecords?: number;
   /** Runs in the first round only: the JVM ceilings in the quick run, where their start-up dominates. */
   firstRoundOnly?: boolean;
 }
@@ -30,7 +32,7 @@ export interface Target {
  */
 export interface Group {
   transport: TransportName;
-  kind: "serial" | "max" | "open" | "ack-listener" | "overload" | "buffered";
+  kind: "serial" | "max" | "open" | "hooks" | "overload" | "buffered";
   workload: Workload;
   targets: Target[];
   rounds: number;
@@ -48,7 +50,7 @@ export interface Timing {
   held: number;
 }
 
-export const QUICK: Timing = { warmupMs: 1000, durationMs: 2000, rounds: 2, held: 50_000 };
+export const QUICK: Timing = { warmupMs: 500, durationMs: 1500, rounds: 2, held: 20_000 };
 export const FULL: Timing = { warmupMs: 2000, durationMs: 5000, rounds: 5, held: 200_000 };
 
 const BASE: Workload = { size: 100, keyed: false, partitions: 1 };
@@ -96,14 +98,16 @@ export function planFor(transport: TransportName, quick: boolean): Group[] {
             { driver: "outbound-null", mode: "max", label: "outbound (null transport: engine only)" },
           ],
         });
+      // Per-message hooks priced the same way tracing will be: the same run with and without them.
       out.push({
         transport,
-        kind: "ack-listener",
+        kind: "hooks",
         workload: BASE,
         rounds,
         targets: [
+          O("max", { label: "outbound (defaults)" }),
           O("max", { label: "outbound (ack listener)", ackListener: true }),
-          O("max", { label: "outbound (no listener)" }),
+          O("max", { label: "outbound (telemetry off)", telemetryOff: true }),
         ],
       });
       out.push({ transport, kind: "buffered", workload: BASE, rounds: 1, targets: [O("buffered")] });
@@ -124,6 +128,7 @@ export function planFor(transport: TransportName, quick: boolean): Group[] {
           rounds,
           targets: [
             O("max"),
+            O("max", { label: "outbound (batchMaxRecords 100)", batchMaxRecords: 100 }),
             { driver: "kafkajs-batch", mode: "max" },
             { driver: "platformatic", mode: "max", label: "@platformatic/kafka" },
             {
@@ -153,6 +158,7 @@ export function planFor(transport: TransportName, quick: boolean): Group[] {
           rounds,
           targets: [
             O("max"),
+            O("max", { label: "outbound (batchMaxRecords 100)", batchMaxRecords: 100 }),
             { driver: "amqplib-pipelined", mode: "max" },
             { driver: "java-perftest", mode: "max", label: "Java PerfTest", firstRoundOnly: quick },
           ],

@@ -46,7 +46,7 @@ async function runTrial(spec: TrialSpec): Promise<TrialResult> {
   } else {
     const rate = spec.rate ?? 1000;
     // Stragglers are waited for this long; those still unacknowledged then are charged the full wait.
-    const drainMs = Math.max(3000, spec.durationMs);
+    const drainMs = Math.max(2000, spec.durationMs);
     if (spec.warmupMs > 0 && spec.mode === "open") {
       await openLoop(driver, {
         rate,
@@ -76,10 +76,9 @@ async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     if (out.firstError) result.error = out.firstError;
   }
   result.notes = driver.notes?.() ?? [];
-  await Promise.race([
-    driver.close(),
-    new Promise((r) => setTimeout(r, spec.mode === "overload" ? 2000 : 10_000)),
-  ]);
+  // Open-loop and overload trials may leave a backlog a raw client would drain for a long time.
+  const closeMs = spec.mode === "overload" || spec.mode === "open" ? 2000 : 10_000;
+  await Promise.race([driver.close(), new Promise((r) => setTimeout(r, closeMs))]);
   return result;
 }
 

@@ -53,6 +53,10 @@ export interface TrialSpec {
   held?: number;
   /** Outbound only: register an `ack` listener (its cost is what this measures). */
   ackListener?: boolean;
+  /** Outbound only: `telemetry: { tracing: false, metrics: false }` (its default is on when @opentelemetry/api resolves). */
+  telemetryOff?: boolean;
+  /** Outbound only: cap its batches (the engine default is the transport's maximum). */
+  batchMaxRecords?: number;
   /** Outbound only: producer buffer bound for `overload`. */
   bufferMaxBytes?: number;
   endpoints: Endpoints;

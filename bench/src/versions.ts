@@ -32,9 +32,10 @@ function packageVersion(name: string): string {
 /** Broker versions as `pnpm brokers status` reports them (what is actually running). */
 function brokerVersions(): Record<string, string> {
   try {
-    const out = execFileSync("node", [join(repoRoot, "tools/brokers/cli.mjs"), "status"], {
+    const out = execFileSync(process.execPath, [join(repoRoot, "tools/brokers/cli.mjs"), "status"], {
       encoding: "utf8",
-      timeout: 30_000,
+      timeout: 90_000,
+      stdio: ["ignore", "pipe", "ignore"],
     });
     const versions: Record<string, string> = {};
     for (const line of out.split("\n").slice(1)) {

@@ -15,6 +15,8 @@ export async function outboundDriver(ctx: DriverContext, transportOverride?: Tra
     serializer: "bytes",
     acks: "all",
     maxInFlightPerPartition: spec.params.inFlightRequests,
+    ...(spec.batchMaxRecords ? { batchMaxRecords: spec.batchMaxRecords } : {}),
+    ...(spec.telemetryOff ? { telemetry: { tracing: false, metrics: false } } : {}),
     ...(spec.bufferMaxBytes !== undefined
       ? { bufferMaxBytes: spec.bufferMaxBytes, onBufferFull: "reject" }
       : {}),
