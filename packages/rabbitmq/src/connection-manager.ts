@@ -260,7 +260,7 @@ export class ConnectionManager {
 }
 
 /** How long each step of `close()` may take before the next one runs anyway. */
-const CLOSE_STEP_MS = 2000;
+const CLOSE_STEP_MS = 1000;
 
 async function withinMs(ms: number, work: Promise<unknown> | undefined): Promise<void> {
   if (!work) return;

@@ -28,8 +28,6 @@ export interface RabbitMqTransportContext {
   logger?: Logger;
 }
 
-const CLOSE_DRAIN_MS = 5000;
-
 function capabilitiesFor(config: ResolvedRabbitMqConfig): Capabilities {
   return {
     // A batch is published message by message and pipelined; a batch as large as the confirm
@@ -160,14 +158,13 @@ export class RabbitMqTransport implements Transport {
     return this.manager.endpoint;
   }
 
+  /**
+   * Closes the connection. The engine calls it once it has drained or given up, so nothing here
+   * waits for outstanding confirms: whatever is still pending settles as an unknown outcome.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Give outstanding confirms a moment so a clean close does not turn them into unknown outcomes.
-    const deadline = Date.now() + CLOSE_DRAIN_MS;
-    while (this.window.outstanding > 0 && !this.manager.isBlocked && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
     await this.manager.close();
   }
 

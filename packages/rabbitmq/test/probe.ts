@@ -9,6 +9,8 @@ export interface RabbitProbeOptions {
   /** The vhost, for `rabbitmqctl close_all_connections --vhost`. */
   vhost: string;
   destination: "exchange" | "queue";
+  /** Makes the broker stop answering the producer under test (see toxiproxy.ts). */
+  stall?: () => Promise<() => Promise<void>>;
 }
 
 export interface RabbitProbe extends Probe {
@@ -91,6 +93,7 @@ export function createRabbitProbe(options: RabbitProbeOptions): RabbitProbe {
   }
 
   return {
+    ...(options.stall ? { stall: options.stall } : {}),
     async createTopic(topic, { partitions }) {
       await withChannel(async (channel) => {
         if (options.destination === "exchange") {
