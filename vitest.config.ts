@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
@@ -10,14 +11,20 @@ const alias = [
 ];
 
 const transports = ["kafka", "rabbitmq", "sqs", "pulsar"] as const;
+const otherPackages = readdirSync(new URL("./packages", import.meta.url)).filter(
+  (name) => !(transports as readonly string[]).includes(name),
+);
 
-/** A transport's broker tests: everything under its test/ folder except test/unit. */
+/**
+ * A transport's broker tests: everything under its package's test/ folder except test/unit,
+ * plus other packages' `test/integration/<transport>-*.test.ts` (a serializer checked on Kafka).
+ */
 function transportProject(name: (typeof transports)[number]): TestProjectInlineConfiguration {
   return {
     resolve: { alias },
     test: {
       name,
-      include: [`packages/${name}/test/**/*.test.ts`],
+      include: [`packages/${name}/test/**/*.test.ts`, `packages/*/test/integration/${name}-*.test.ts`],
       exclude: [`packages/${name}/test/unit/**`],
       // Brings the broker (and toxiproxy) up when it is not already running.
       globalSetup: [`tools/brokers/setup/${name}.mjs`],
@@ -35,14 +42,12 @@ export default defineConfig({
         test: {
           name: "unit",
           include: [
-            "packages/*/test/**/*.test.ts",
+            ...otherPackages.map((p) => `packages/${p}/test/**/*.test.ts`),
             "examples/*/test/**/*.test.ts",
             ...transports.map((t) => `packages/${t}/test/unit/**/*.test.ts`),
           ],
-          exclude: transports.flatMap((t) => [
-            `packages/${t}/test/*.test.ts`,
-            `packages/${t}/test/integration/**`,
-          ]),
+          // Integration tests need a broker; they run in that broker's project.
+          exclude: ["packages/*/test/integration/**"],
           testTimeout: 20_000,
         },
       },

@@ -78,16 +78,19 @@ export function avroSerializer<V = unknown>(options: AvroSerializerOptions): Avr
     }
   };
 
+  const pulsarSchema: PulsarSchemaInfo = {
+    type: "AVRO",
+    name: recordName,
+    data: new TextEncoder().encode(schemaJson),
+    properties: {},
+  };
   return {
     contentType: AVRO_CONTENT_TYPE,
     type,
     framed: framer !== undefined,
-    pulsarSchema: {
-      type: "AVRO",
-      name: recordName,
-      data: new TextEncoder().encode(schemaJson),
-      properties: {},
-    },
+    pulsarSchema,
+    // Declared to brokers that keep schemas only for bare bodies: their consumers expect no frame.
+    schema: framer === undefined ? pulsarSchema : undefined,
     serialize(value, context) {
       const body = encode(value, context.topic);
       return framer === undefined ? body : framer.frame(context.topic, body);

@@ -104,6 +104,8 @@ export function protobufSerializer<V = unknown>(options: ProtobufSerializerOptio
     }
   };
 
+  // Built on first use: the descriptor set is only needed where a broker keeps schemas.
+  let nativeSchema: PulsarSchemaInfo | undefined;
   return {
     contentType: PROTOBUF_CONTENT_TYPE,
     type,
@@ -111,7 +113,14 @@ export function protobufSerializer<V = unknown>(options: ProtobufSerializerOptio
     messageIndexes,
     framed: framer !== undefined,
     get pulsarSchema() {
-      return pulsarNativeSchema(type);
+      nativeSchema ??= pulsarNativeSchema(type);
+      return nativeSchema;
+    },
+    // Declared to brokers that keep schemas only for bare bodies: their consumers expect no frame.
+    get schema() {
+      if (framer !== undefined) return undefined;
+      nativeSchema ??= pulsarNativeSchema(type);
+      return nativeSchema;
     },
     serialize(value, context) {
       const body = encode(value, context.topic);

@@ -1,4 +1,5 @@
 import type { OutboundError } from "../errors/index.js";
+import type { SchemaDeclaration } from "../serializer/serializer.js";
 import type { Acks, Headers } from "./message.js";
 
 /**
@@ -29,6 +30,8 @@ export interface RecordBatch {
   partition: number;
   acks: Acks;
   records: OutboundRecord[];
+  /** The serializer's schema, for brokers that enforce one (Pulsar declares it on its producer). */
+  schema?: SchemaDeclaration;
 }
 
 /** Coordinates the broker gave a record it accepted. */

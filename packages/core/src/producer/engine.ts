@@ -640,7 +640,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
     let result: Promise<RecordResult[]>;
     try {
       result = transport.send(
-        { topic: lane.topic, partition: lane.partition, acks: this.options.acks, records: batchRecords },
+        {
+          topic: lane.topic,
+          partition: lane.partition,
+          acks: this.options.acks,
+          records: batchRecords,
+          schema: this.parts.serializer.schema,
+        },
         { signal: controller.signal, timeoutMs },
       );
     } catch (error) {
