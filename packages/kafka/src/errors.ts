@@ -181,13 +181,19 @@ function classify(error: KafkaLikeError, phase: KafkaErrorPhase): Mapping {
       if (TLS_FAILURE.test(code) || /certificate|SSL routines|TLS/i.test(message)) {
         return { code: "AUTH_FAILED", kind: "terminal", text: "TLS handshake failed" };
       }
-      if (phase !== "produce" || NOT_WRITTEN.test(code) || NOT_WRITTEN.test(message)) {
+      if (phase !== "produce") {
         return { code: "BROKER_UNAVAILABLE", kind: "retriable", text: "cannot reach the broker" };
       }
+      // Even "connection refused" is no proof here: when a produce request fails on a lost
+      // connection, kafkajs reconnects at once and throws the reconnect's error instead (seen
+      // with toxiproxy: ECONNREFUSED reported for a record the broker had stored).
       return {
         code: "BROKER_UNAVAILABLE",
         kind: "unknown-outcome",
-        text: "connection lost during the produce request",
+        text:
+          NOT_WRITTEN.test(code) || NOT_WRITTEN.test(message)
+            ? "connection to the broker failed around the produce request"
+            : "connection lost during the produce request",
       };
     }
     case "KafkaJSBrokerNotFound":

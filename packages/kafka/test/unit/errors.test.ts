@@ -56,13 +56,22 @@ describe("kafkajs errors to Outbound codes and kinds", () => {
     expect(toKafkaOutboundError(exceeded, "produce").cause).toBe(exceeded);
   });
 
-  it("treats a refused connection as retriable and a lost one mid-produce as unknown outcome", () => {
+  it("treats connection failures as retriable outside a produce and as unknown outcome during one", () => {
     const refused = new KafkaJSConnectionError!("Connection error: connect ECONNREFUSED 127.0.0.1:1", {
       code: "ECONNREFUSED",
     });
-    expect(toKafkaOutboundError(refused, "produce")).toMatchObject({
+    expect(toKafkaOutboundError(refused, "connect")).toMatchObject({
       code: "BROKER_UNAVAILABLE",
       kind: "retriable",
+    });
+    expect(toKafkaOutboundError(refused, "metadata")).toMatchObject({
+      code: "BROKER_UNAVAILABLE",
+      kind: "retriable",
+    });
+    // kafkajs reports its reconnect's error in place of the produce request lost with the old connection.
+    expect(toKafkaOutboundError(refused, "produce")).toMatchObject({
+      code: "BROKER_UNAVAILABLE",
+      kind: "unknown-outcome",
     });
     const closed = new KafkaJSConnectionClosedError!("Closed connection", { host: "h", port: 1 });
     expect(toKafkaOutboundError(closed, "produce")).toMatchObject({
