@@ -34,10 +34,14 @@ export class QueueDirectory {
     private readonly secrets: () => readonly string[],
   ) {}
 
-  resolve(topic: string, signal?: AbortSignal): Promise<QueueInfo> {
+  /**
+   * The queue behind a topic. The lookup is shared by concurrent callers, so no caller's abort
+   * signal cancels it; it is bounded by the client's request timeout.
+   */
+  resolve(topic: string): Promise<QueueInfo> {
     let pending = this.known.get(topic);
     if (!pending) {
-      pending = this.lookUp(topic, signal);
+      pending = this.lookUp(topic);
       this.known.set(topic, pending);
       pending.catch(() => this.known.delete(topic));
     }
@@ -49,18 +53,15 @@ export class QueueDirectory {
     this.known.delete(topic);
   }
 
-  private async lookUp(topic: string, signal: AbortSignal | undefined): Promise<QueueInfo> {
+  private async lookUp(topic: string): Promise<QueueInfo> {
     const { name, url: given } = parseTopic(topic);
     const fifo = isFifoQueueName(name);
-    const url =
-      given ??
-      (await this.call(`GetQueueUrl for "${name}"`, name, signal, () => this.queueUrl(name, signal)));
+    const url = given ?? (await this.call(`GetQueueUrl for "${name}"`, name, () => this.queueUrl(name)));
     let contentBasedDeduplication = false;
     if (fifo) {
-      const attributes = await this.call(`GetQueueAttributes for "${name}"`, name, signal, () =>
+      const attributes = await this.call(`GetQueueAttributes for "${name}"`, name, () =>
         this.client().send(
           new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ContentBasedDeduplication"] }),
-          { abortSignal: signal },
         ),
       );
       contentBasedDeduplication = attributes.Attributes?.ContentBasedDeduplication === "true";
@@ -68,10 +69,8 @@ export class QueueDirectory {
     return { name, url, fifo, contentBasedDeduplication };
   }
 
-  private async queueUrl(name: string, signal: AbortSignal | undefined): Promise<string> {
-    const answer = await this.client().send(new GetQueueUrlCommand({ QueueName: name }), {
-      abortSignal: signal,
-    });
+  private async queueUrl(name: string): Promise<string> {
+    const answer = await this.client().send(new GetQueueUrlCommand({ QueueName: name }));
     if (!answer.QueueUrl)
       throw new OutboundError("PROTOCOL_ERROR", `GetQueueUrl for "${name}" returned no URL`, {
         transport: "sqs",
@@ -79,12 +78,7 @@ export class QueueDirectory {
     return answer.QueueUrl;
   }
 
-  private async call<T>(
-    action: string,
-    name: string,
-    signal: AbortSignal | undefined,
-    run: () => Promise<T>,
-  ): Promise<T> {
+  private async call<T>(action: string, name: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (error) {
@@ -98,7 +92,7 @@ export class QueueDirectory {
       }
       const classified = classifyRequestError(error, {
         action,
-        aborted: signal?.aborted ?? false,
+        aborted: false,
         secrets: this.secrets(),
       });
       // A lookup stores nothing, so an unanswered one is simply worth another try.

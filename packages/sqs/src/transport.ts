@@ -92,7 +92,7 @@ export class SqsTransport implements Transport {
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
     if (this.closed) throw new OutboundError("CLOSED", "the transport is closed", { transport: "sqs" });
     const signal = sendSignal(context);
-    const queue = await this.queues.resolve(batch.topic, signal);
+    const queue = await untilAborted(this.queues.resolve(batch.topic), signal);
     const run: SendRun = {
       topic: batch.topic,
       queue,
@@ -273,6 +273,21 @@ function heldBack(queue: string, group: string): OutboundError {
     `held back on FIFO queue "${queue}": an earlier message of group "${group}" is not confirmed, and sending this one first would break the group's order`,
     { transport: "sqs", kind: "retriable" },
   );
+}
+
+/** Waits for `work` unless `signal` aborts first; nothing was written yet, so a retry is safe. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const aborted = () =>
+    new OutboundError("TIMEOUT", "gave up waiting for the queue lookup; nothing was sent", {
+      transport: "sqs",
+      kind: "retriable",
+    });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** The engine's signal, bounded by its per-request time budget. */

@@ -39,6 +39,23 @@ describe("whole-request failures", () => {
     }
   });
 
+  it("reports a written request the engine gives up on as TIMEOUT with an unknown outcome", async () => {
+    const q = uniqueQueue("aborted");
+    await probe.createTopic(q, { partitions: 1 });
+    const transport = testTransport({ endpoint: proxy.endpoint });
+    await transport.partitions(q);
+    const release = await proxy.stall();
+    try {
+      const controller = new AbortController();
+      const sending = transport.send(batch(q, [record(q)]), { signal: controller.signal, timeoutMs: 30_000 });
+      setTimeout(() => controller.abort(), 300);
+      await expect(sending).rejects.toMatchObject({ code: "TIMEOUT", kind: "unknown-outcome" });
+    } finally {
+      await release();
+      await transport.close();
+    }
+  });
+
   it("reports an unreachable endpoint as BROKER_UNAVAILABLE, safe to retry", async () => {
     // Nothing listens on port 1: the request never leaves, so a retry cannot duplicate.
     const transport = testTransport({ endpoint: "http://127.0.0.1:1" });

@@ -373,13 +373,14 @@ describe("destinations and failures", () => {
     expect(await transport.partitions(q)).toBe(1);
   });
 
-  it("reports a request cut short by the engine's deadline as TIMEOUT with an unknown outcome", async () => {
+  it("reports an abort before anything was written as TIMEOUT, safe to retry", async () => {
     const q = await queue("deadline");
     await transport.partitions(q);
     const controller = new AbortController();
     const sending = transport.send(batch(q, [record(q)]), { signal: controller.signal, timeoutMs: 30_000 });
     controller.abort();
-    await expect(sending).rejects.toMatchObject({ code: "TIMEOUT", kind: "unknown-outcome" });
+    await expect(sending).rejects.toMatchObject({ code: "TIMEOUT", kind: "retriable" });
+    expect(await probe.read(q, { count: 1, timeoutMs: 1_500 })).toEqual([]);
   });
 
   it("refuses to send after close with CLOSED", async () => {
