@@ -32,9 +32,9 @@ export function pulsarAdmin(httpUrl: string = endpoints().pulsarHttp) {
     async createNamespace(namespace: string): Promise<void> {
       await call("PUT", `namespaces/${namespace}`);
     },
-    /** Unloads every bundle of a namespace: producers on it get CLOSE_PRODUCER. */
-    async unloadNamespace(namespace: string): Promise<void> {
-      await call("PUT", `namespaces/${namespace}/unload`);
+    /** Unloads a topic (every partition of a partitioned one): its producers get CLOSE_PRODUCER. */
+    async unloadTopic(namespace: string, name: string): Promise<void> {
+      await call("PUT", `persistent/${namespace}/${name}/unload`);
     },
     /** Turns broker-side message deduplication on for every topic of a namespace. */
     async enableDeduplication(namespace: string): Promise<void> {
