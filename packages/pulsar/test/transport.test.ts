@@ -223,6 +223,27 @@ describe("errors", () => {
   });
 });
 
+describe("producer names", () => {
+  it("refuses a second producer with the same fixed name at once (ProducerBusy, terminal)", async () => {
+    const topic = uniqueTopic("named");
+    const name = `outbound-${uniqueTopic("name")}`;
+    const first = testTransport({ producerName: name });
+    const second = testTransport({ producerName: name });
+    try {
+      expect((await first.send(batchOf([record(topic, "a")]), context()))[0]?.ok).toBe(true);
+      const started = Date.now();
+      const failure = await second.send(batchOf([record(topic, "b")]), context()).catch((e: unknown) => e);
+      expect(failure).toMatchObject({ code: "REJECTED", brokerCode: "ProducerBusy" });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const [publisher] = await publisherStats(topic);
+      expect(publisher?.producerName).toBe(name);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
+
 describe("connection and producer lifecycle", () => {
   it("waits on PRODUCER_SUCCESS with producer_ready=false until exclusive access is free", async () => {
     const topic = uniqueTopic("wait");

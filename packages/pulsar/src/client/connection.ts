@@ -134,7 +134,7 @@ export class Connection {
     };
     if (token) {
       connect.auth_method_name = "token";
-      connect.auth_data = Buffer.from(await token());
+      connect.auth_data = Buffer.from(await supplyToken(token));
     }
     if (logical.hostPort !== physical.hostPort) connect.proxy_to_broker_url = logical.hostPort;
     this.write(encodeCommand({ type: CommandType.CONNECT, connect }));
@@ -309,7 +309,7 @@ export class Connection {
         authResponse: {
           client_version: clientVersion,
           protocol_version: PROTOCOL_VERSION,
-          response: { auth_method_name: "token", auth_data: Buffer.from(await token()) },
+          response: { auth_method_name: "token", auth_data: Buffer.from(await supplyToken(token)) },
         },
       }),
     );
@@ -364,6 +364,26 @@ export class Connection {
     for (const listener of this.closeListeners) listener(error);
     this.closeListeners.clear();
   }
+}
+
+/** Calls the user's token supplier; its failure is an authentication failure, never a crash. */
+async function supplyToken(token: TokenSupplier): Promise<string> {
+  let value: unknown;
+  try {
+    value = await token();
+  } catch (error) {
+    throw pulsarError(
+      "AUTH_FAILED",
+      `the token supplier failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (typeof value !== "string" || value === "") {
+    throw pulsarError("AUTH_FAILED", "the token supplier returned no token (expected a non-empty string)");
+  }
+  return value;
 }
 
 function asOutbound(error: unknown, context: string): OutboundError {

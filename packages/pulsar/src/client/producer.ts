@@ -69,6 +69,7 @@ export class PartitionProducer implements ProducerListener {
   private connecting: Promise<void> | undefined;
   private producerName: string | undefined;
   private nextSequenceId = 0;
+  private createdOnce = false;
   private epoch = 0;
   private readonly pending: PendingSend[] = [];
   private maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -230,7 +231,10 @@ export class PartitionProducer implements ProducerListener {
       } catch (error) {
         const failure = error as OutboundError;
         if (this.isClosed()) throw pulsarError("CLOSED", `producer for ${this.topic} is closed`);
-        if (failure.kind === "terminal") {
+        // ProducerBusy on a first creation means another producer already holds this name;
+        // after a reconnect it is usually our own previous incarnation, not yet dropped.
+        const nameTaken = failure.brokerCode === "ProducerBusy" && !this.createdOnce;
+        if (failure.kind === "terminal" || nameTaken) {
           // Fail what waits, but let a later send try again: the topic may be created, a
           // permission granted or an exclusive producer gone by then.
           this.state = this.producerName && this.nextSequenceId > 0 ? "disconnected" : "idle";
@@ -293,6 +297,7 @@ export class PartitionProducer implements ProducerListener {
     this.maxMessageSize = connection.maxMessageSize;
     this.connection = connection;
     this.state = "ready";
+    this.createdOnce = true;
     for (const send of this.pending) this.writeSend(connection, send);
   }
 

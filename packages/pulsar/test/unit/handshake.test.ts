@@ -83,6 +83,16 @@ describe("CONNECT handshake", () => {
     });
   });
 
+  it("fails with AUTH_FAILED when the token supplier throws or returns nothing", async () => {
+    const port = await scriptedPeer(() => {});
+    await expect(
+      connection(port, () => {
+        throw new Error("vault unreachable");
+      }).open(),
+    ).rejects.toMatchObject({ code: "AUTH_FAILED", message: expect.stringContaining("vault unreachable") });
+    await expect(connection(port, () => "").open()).rejects.toMatchObject({ code: "AUTH_FAILED" });
+  });
+
   it("fails with BROKER_UNAVAILABLE when nothing listens", async () => {
     const port = await scriptedPeer(() => {});
     server?.close();
