@@ -65,6 +65,7 @@ export class SqsTransport implements Transport {
   /** The user's own client, which this transport must not destroy. */
   private readonly givenClient: SQSClient | undefined;
   private closed = false;
+  private readonly warnedIdQueues = new Set<string>();
 
   constructor(options: SqsTransportOptions = {}, settings: SqsTransportSettings = {}) {
     this.config = resolveSqsConfig(options, settings.url);
@@ -102,6 +103,7 @@ export class SqsTransport implements Transport {
       requestErrors: new Set(),
     };
 
+    this.noteIgnoredIds(batch, queue);
     const pending: PendingEntry[] = [];
     batch.records.forEach((record, index) => {
       const mapped = mapRecord(record, queue, this.config);
@@ -136,6 +138,20 @@ export class SqsTransport implements Transport {
 
   describe(): string {
     return describeSqsConfig(this.config);
+  }
+
+  /**
+   * Standard queues cannot deduplicate and SQS refuses a MessageDeduplicationId there, so an
+   * `id` has nowhere to go. Say so once per queue rather than drop it without a word.
+   */
+  private noteIgnoredIds(batch: RecordBatch, queue: QueueInfo): void {
+    if (queue.fifo || this.warnedIdQueues.has(queue.url)) return;
+    if (!batch.records.some((r) => r.id !== undefined)) return;
+    this.warnedIdQueues.add(queue.url);
+    this.logger.warn(
+      { transport: "sqs", queue: queue.name },
+      `message ids are not sent to standard queue "${queue.name}": SQS deduplicates only on FIFO queues`,
+    );
   }
 
   /** Sends one SendMessageBatch request and records a result for each of its entries. */

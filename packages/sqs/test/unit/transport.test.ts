@@ -179,6 +179,24 @@ describe("SqsTransport result bookkeeping", () => {
     expect(codes(mixed)).toEqual(["BROKER_UNAVAILABLE/retriable", "INVALID_MESSAGE/terminal"]);
   });
 
+  it("warns once per standard queue that message ids are not sent", async () => {
+    const warnings: unknown[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (_: unknown, msg?: string) => warnings.push(msg),
+    };
+    const { client, calls } = scriptedClient(allOk);
+    const transport = new SqsTransport({ client }, { logger });
+    await send(transport, "q", [record({ topic: "q", id: "a" })]);
+    await send(transport, "q", [record({ topic: "q", id: "b" })]);
+    expect(warnings).toEqual([
+      'message ids are not sent to standard queue "q": SQS deduplicates only on FIFO queues',
+    ]);
+    expect(calls[0]![0]!.MessageDeduplicationId).toBeUndefined();
+  });
+
   it("does not destroy a client it was given", async () => {
     let destroyed = false;
     const { client } = scriptedClient(allOk);
