@@ -141,7 +141,7 @@ export class SqsTransport implements Transport {
   }
 
   /**
-   * Standard queues cannot deduplicate and SQS refuses a MessageDeduplicationId there, so an
+   * Standard queues cannot deduplicate (MessageDeduplicationId is a FIFO-only parameter), so an
    * `id` has nowhere to go. Say so once per queue rather than drop it without a word.
    */
   private noteIgnoredIds(batch: RecordBatch, queue: QueueInfo): void {
