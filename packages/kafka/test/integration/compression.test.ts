@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { KafkaCompression } from "../../src/index.js";
 import { kafkaTransport } from "../../src/index.js";
 import { brokerEndpoints, bytes, makeBatch, makeRecord, sendContext, text, uniqueTopic } from "../helpers.js";
+import { runJava } from "../java-client.js";
 import { createKafkaProbe } from "../probe.js";
 
 const brokers = [brokerEndpoints().kafka];
@@ -28,5 +29,14 @@ describe.each<KafkaCompression>(["gzip", "lz4", "zstd"])("%s compression", (comp
     const read = await probe.read(topic, { count: values.length, timeoutMs: 20_000 });
     expect(read.map((m) => text(m.value))).toEqual(values);
     expect(read.map((m) => m.headers.n)).toEqual(values.map((_, i) => `${i}`));
+
+    // The Java consumer decompresses with Kafka's own codecs (lz4-java, zstd-jni), independently
+    // of the codec packages the transport registered with kafkajs.
+    const java = await runJava("ReadBack.java", [brokers[0]!, topic, String(values.length)]);
+    const javaValues = java
+      .trim()
+      .split("\n")
+      .map((line) => Buffer.from(line.split("\t")[2] ?? "", "base64").toString("utf8"));
+    expect(javaValues).toEqual(values);
   });
 });

@@ -1,11 +1,8 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { createProducer } from "@outbound/core";
 import { afterAll, describe, expect, it } from "vitest";
-// @ts-expect-error tools/brokers is plain ESM JavaScript without types for this module.
-import { kafkaLibDir } from "../../../../tools/brokers/brokers/kafka.mjs";
 import { kafkaTransport } from "../../src/index.js";
 import { brokerEndpoints, text, uniqueTopic } from "../helpers.js";
+import { runJava } from "../java-client.js";
 import { createKafkaProbe } from "../probe.js";
 
 const bootstrap = brokerEndpoints().kafka;
@@ -36,32 +33,14 @@ function agreementKeys(): string[] {
 }
 
 /** Runs test/java/Agree.java with the Kafka jars `pnpm brokers` fetched; returns key -> partition. */
-function produceWithJava(topic: string, keys: string[]): Promise<Map<string, number>> {
-  const source = fileURLToPath(new URL("../java/Agree.java", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn("java", ["-cp", `${kafkaLibDir() as string}/*`, source, bootstrap, topic], {
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`Agree.java exited ${code}: ${stderr.slice(-2000)}`));
-      const placed = new Map<string, number>();
-      for (const line of stdout.split("\n")) {
-        const tab = line.indexOf("\t");
-        if (tab > 0) placed.set(line.slice(tab + 1), Number(line.slice(0, tab)));
-      }
-      resolve(placed);
-    });
-    child.stdin.end(`${keys.join("\n")}\n`, "utf8");
-  });
+async function produceWithJava(topic: string, keys: string[]): Promise<Map<string, number>> {
+  const stdout = await runJava("Agree.java", [bootstrap, topic], `${keys.join("\n")}\n`);
+  const placed = new Map<string, number>();
+  for (const line of stdout.split("\n")) {
+    const tab = line.indexOf("\t");
+    if (tab > 0) placed.set(line.slice(tab + 1), Number(line.slice(0, tab)));
+  }
+  return placed;
 }
 
 describe("partition agreement with the Java client", () => {
