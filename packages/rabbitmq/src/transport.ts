@@ -33,7 +33,7 @@ function capabilitiesFor(config: ResolvedRabbitMqConfig): Capabilities {
     // A batch is published message by message and pipelined; a batch as large as the confirm
     // window keeps the window full with one request in flight per partition.
     maxBatchRecords: config.confirmWindow,
-    maxBatchBytes: 64 * 1024 * 1024,
+    maxBatchBytes: 16 * 1024 * 1024,
     maxMessageBytes: config.maxMessageBytes,
     partitioned: true,
     keyOrdering: "partition",
