@@ -118,10 +118,14 @@ export class RabbitMqTransport implements Transport {
       for (const resolve of abandon) resolve({ ok: false, error: timedOut() });
     };
     signal.addEventListener("abort", onAbort, { once: true });
+    // Once a record cannot be written (no connection, aborted while waiting), the rest of the
+    // batch fails the same way at once instead of each waiting out its own reconnect backoff.
+    let stopped: OutboundError | undefined;
     try {
       for (const record of batch.records) {
-        if (signal.aborted) {
-          results.push(Promise.resolve({ ok: false, error: notWritten("the request was aborted") }));
+        if (stopped || signal.aborted) {
+          const error = stopped ?? notWritten("the request was aborted");
+          results.push(Promise.resolve({ ok: false, error }));
           continue;
         }
         const publishId = `${this.instanceId}.${++this.sequence}`;
@@ -136,12 +140,8 @@ export class RabbitMqTransport implements Transport {
           const written = await this.publishOne(record, publish, publishId, batch.acks, signal, abandon);
           results.push(written.result);
         } catch (error) {
-          results.push(
-            Promise.resolve({
-              ok: false,
-              error: toOutboundError(error, "BROKER_UNAVAILABLE", { transport: this.name }),
-            }),
-          );
+          stopped = toOutboundError(error, "BROKER_UNAVAILABLE", { transport: this.name });
+          results.push(Promise.resolve({ ok: false, error: stopped }));
         }
       }
       return await Promise.all(results);

@@ -107,6 +107,26 @@ describe("rabbitmq: broker errors map to typed errors and never kill the produce
     }
   });
 
+  it("headers too large for an AMQP frame fail that message with INVALID_MESSAGE; the next one goes through", async () => {
+    const topic = `big-headers-${suffix}`;
+    await probe.createTopic(topic, { partitions: 1 });
+    const producer = createProducer({
+      transport: rabbitmqTransport({ url: vhost.url }),
+      serializer: "string",
+    });
+    try {
+      const error = await failure(
+        producer.send({ topic, value: "huge", headers: { big: "x".repeat(70_000) } }),
+      );
+      expect(error).toMatchObject({ code: "INVALID_MESSAGE", kind: "terminal" });
+      await expect(producer.send({ topic, value: "normal" })).resolves.toMatchObject({ acknowledged: true });
+      const held = await probe.read(topic, { count: 2, timeoutMs: 2_000 });
+      expect(held.map((m) => new TextDecoder().decode(m.value))).toEqual(["normal"]);
+    } finally {
+      await producer.close();
+    }
+  });
+
   it("a channel error fails only the publishes it names; concurrent publishes elsewhere still settle", async () => {
     const existing = `concurrent-${suffix}`;
     await probe.createTopic(existing, { partitions: 1 });
