@@ -82,10 +82,12 @@ describe("rabbitmq: the confirm window", () => {
   it("settles every pending publish when the connection is cut (amqplib#191), and every ok is held", async () => {
     const topic = unique("cut");
     await probe.createTopic(topic, { partitions: 1 });
-    const transport = rabbitmqTransport({ url: vhost.url, destination: "queue", confirmWindow: 200 });
+    // A small window and many records keep the request running for several seconds even on a
+    // quiet machine, so the cut (rabbitmqctl needs 1-2 s to act) lands in the middle of it.
+    const transport = rabbitmqTransport({ url: vhost.url, destination: "queue", confirmWindow: 50 });
     try {
       await transport.connect();
-      const records = Array.from({ length: 20_000 }, (_, i) => record(topic, `c-${i}`));
+      const records = Array.from({ length: 50_000 }, (_, i) => record(topic, `c-${i}`));
       const sending = transport.send(batch(topic, records), sendContext(60_000));
       await probe.dropConnections();
       // Must resolve (not hang), with one result per record.
