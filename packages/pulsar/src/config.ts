@@ -1,6 +1,6 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { TransportConfig } from "@outbound/core";
-import { type BrokerAddress, parseBrokerUrl, redactUrl } from "./client/service-url.js";
+import { type BrokerAddress, parseBrokerUrl } from "./client/service-url.js";
 import { pulsarError } from "./errors.js";
 import type { CompressionCodec, ProducerAccessModeName } from "./protocol/index.js";
 
@@ -127,9 +127,4 @@ export function resolvePulsarConfig(
       positiveInteger("reconnect.maxMs", options.reconnect?.maxMs, 5_000),
     ),
   };
-}
-
-/** The service URL for logs: never the token, never URL credentials. */
-export function describeServiceUrl(raw: string): string {
-  return redactUrl(raw);
 }
