@@ -74,4 +74,31 @@ describe("SASL on the broker's SASL_PLAINTEXT listener", () => {
       await transport.close();
     }
   });
+
+  it("TLS against a plaintext listener is a terminal AUTH_FAILED (TLS handshake failed), at once", async () => {
+    // The broker has no TLS listener here; this is the misconfiguration users meet most.
+    const transport = kafkaTransport({
+      brokers: [brokerEndpoints().kafka],
+      ssl: true,
+      connectionTimeout: 2000,
+    });
+    const started = Date.now();
+    let caught: unknown;
+    try {
+      await transport.connect();
+    } catch (error) {
+      caught = error;
+    } finally {
+      await transport.close();
+    }
+    // The broker drops the ClientHello; retrying cannot help until the configuration changes.
+    expect(caught).toMatchObject({
+      name: "OutboundError",
+      transport: "kafka",
+      code: "AUTH_FAILED",
+      kind: "terminal",
+    });
+    expect((caught as Error).message).toContain("TLS handshake failed");
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
