@@ -28,6 +28,8 @@ function transportProject(name: (typeof transports)[number]): TestProjectInlineC
       exclude: [`packages/${name}/test/unit/**`],
       // Brings the broker (and toxiproxy) up when it is not already running.
       globalSetup: [`tools/brokers/setup/${name}.mjs`],
+      // Files share one broker, and some restart it or cut its connections: one file at a time.
+      fileParallelism: false,
       testTimeout: 60_000,
       hookTimeout: 180_000,
     },
