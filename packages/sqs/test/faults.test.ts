@@ -1,6 +1,16 @@
+import { createProducer } from "@outbound/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSqsProbe, type SqsProbe } from "./probe.js";
-import { batch, context, outcomes, record, sqsEndpoint, testTransport, uniqueQueue } from "./support.js";
+import {
+  batch,
+  context,
+  outcomes,
+  record,
+  sqsEndpoint,
+  testTransport,
+  text,
+  uniqueQueue,
+} from "./support.js";
 import { type SqsProxy, sqsProxy } from "./toxiproxy.js";
 
 let probe: SqsProbe;
@@ -86,5 +96,40 @@ describe("whole-request failures", () => {
       await transport.close();
     }
     expect(await probe.read(q, { count: 2, timeoutMs: 3_000 })).toHaveLength(2);
+  });
+});
+
+describe("FIFO through connection drops", () => {
+  it("keeps each group in order, once, while connections drop mid-stream", async () => {
+    const q = uniqueQueue("fifo-drops", true);
+    await probe.createTopic(q, { partitions: 1, fifo: true });
+    const producer = createProducer({
+      transport: testTransport({ endpoint: proxy.endpoint }),
+      serializer: "string",
+      lingerMs: 2,
+      retry: { initialMs: 20, maxMs: 200 },
+    });
+    const groups = ["a", "b", "c"];
+    const perGroup = 30;
+    const sends: Promise<unknown>[] = [];
+    try {
+      await producer.connect();
+      for (let seq = 0; seq < perGroup; seq++) {
+        // The id makes a retry after an unknown outcome a duplicate SQS drops.
+        for (const g of groups)
+          sends.push(producer.send({ topic: q, key: g, id: `${g}-${seq}`, value: `${g}:${seq}` }));
+        if (seq % 10 === 5) await proxy.dropConnections();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const settled = await Promise.allSettled(sends);
+      expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    } finally {
+      await producer.close();
+    }
+    const read = await probe.read(q, { count: groups.length * perGroup + 1, timeoutMs: 8_000 });
+    for (const g of groups) {
+      const seen = read.map((m) => text(m.value)).filter((v) => v.startsWith(`${g}:`));
+      expect(seen, g).toEqual(Array.from({ length: perGroup }, (_, i) => `${g}:${i}`));
+    }
   });
 });
