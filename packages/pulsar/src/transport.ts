@@ -13,6 +13,7 @@ import { ConnectionPool } from "./client/connection-pool.js";
 import { TopicLookup } from "./client/lookup.js";
 import type { PendingSend, SendReceipt } from "./client/pending-send.js";
 import { PartitionProducer } from "./client/producer.js";
+import { sameSchema } from "./client/producer-schema.js";
 import { fullTopicName, partitionTopicName } from "./client/topic-name.js";
 import type { ResolvedPulsarConfig } from "./config.js";
 import { formatMessageId, pulsarError, TRANSPORT_NAME } from "./errors.js";
@@ -116,7 +117,11 @@ export class PulsarTransport implements Transport {
     });
 
     if (fresh.length > 0) {
-      const producer = this.producerFor(destination);
+      const producer = this.producerFor(destination, batch);
+      if (!sameSchema(producer.schema, batch.schema)) {
+        const error = this.schemaChanged(destination, producer, batch);
+        return batch.records.map(() => ({ ok: false, error }));
+      }
       await abortable(producer.ready(), context.signal, () =>
         pulsarError("TIMEOUT", `producer for ${destination} not ready before the deadline`, {
           kind: "retriable",
@@ -243,12 +248,25 @@ export class PulsarTransport implements Transport {
     );
   }
 
-  private producerFor(topic: string): PartitionProducer {
+  /** The topic's producer; a new one declares the schema of the batch that creates it. */
+  private producerFor(topic: string, batch: RecordBatch): PartitionProducer {
     let producer = this.producers.get(topic);
+    // A producer the broker never accepted (an incompatible schema, say) holds nothing: a batch
+    // with another schema replaces it rather than failing on the first one's choice.
+    if (
+      producer &&
+      !producer.everCreated &&
+      producer.pendingCount === 0 &&
+      !sameSchema(producer.schema, batch.schema)
+    ) {
+      void producer.close();
+      producer = undefined;
+    }
     if (!producer) {
       producer = new PartitionProducer(topic, this.nextProducerId++, {
         pool: this.pool,
         lookup: this.lookup,
+        schema: batch.schema,
         settings: {
           producerName: this.config.producerName,
           accessMode: this.config.accessMode,
@@ -263,6 +281,21 @@ export class PulsarTransport implements Transport {
       this.producers.set(topic, producer);
     }
     return producer;
+  }
+
+  /**
+   * A batch whose schema is not the one its topic's producer declared. Its bytes would be stored
+   * under the wrong schema version, and consumers would decode them with it, so the batch fails
+   * instead. The engine gives every batch its one serializer's schema, so this only happens
+   * when a transport is shared by producers with different serializers.
+   */
+  private schemaChanged(topic: string, producer: PartitionProducer, batch: RecordBatch): OutboundError {
+    const name = (schema: RecordBatch["schema"]) =>
+      schema === undefined ? "no schema (bytes)" : `${schema.type} ${schema.name}`;
+    return pulsarError(
+      "UNSUPPORTED_FEATURE",
+      `${topic}: the batch's schema (${name(batch.schema)}) differs from the one its producer declared (${name(producer.schema)}); one transport declares one schema per topic, use a producer per schema`,
+    );
   }
 
   private resolveTopic(topic: string): string {

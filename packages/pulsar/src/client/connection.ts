@@ -252,7 +252,9 @@ export class Connection {
       }
       case CommandType.ERROR: {
         const { request_id, error, message } = command.error;
-        const failure = serverError(error, message, "broker error");
+        // The request's description names what failed, e.g. `PRODUCER persistent://t/ns/topic`.
+        const context = this.requests.get(longToNumber(request_id))?.description ?? "broker error";
+        const failure = serverError(error, message, context);
         if (this.handshake) {
           this.fail(failure);
           return;

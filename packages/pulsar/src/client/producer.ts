@@ -1,4 +1,4 @@
-import type { Logger, OutboundError } from "@outbound/core";
+import type { Logger, OutboundError, SchemaDeclaration } from "@outbound/core";
 import { pulsarError, serverError } from "../errors.js";
 import {
   type BatchEntry,
@@ -19,6 +19,7 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from "./connection.js";
 import type { ConnectionPool } from "./connection-pool.js";
 import type { TopicLookup } from "./lookup.js";
 import { PendingSend } from "./pending-send.js";
+import { producerSchemaField } from "./producer-schema.js";
 
 export interface ProducerSettings {
   /** Fixed producer name; the broker picks one when absent. Needed for dedup across restarts of the app. */
@@ -37,6 +38,11 @@ export interface ProducerDependencies {
   pool: ConnectionPool;
   lookup: TopicLookup;
   settings: ProducerSettings;
+  /**
+   * The schema declared in PRODUCER, fixed for the producer's life: the broker checks it
+   * against the topic's and stores it as a new version when compatible. None = bytes.
+   */
+  schema?: SchemaDeclaration | undefined;
 }
 
 /** A message ready for a SEND: its bytes and its `SingleMessageMetadata` fields. */
@@ -63,6 +69,7 @@ const UNSET_IDS = new Set(["-1", "18446744073709551615"]);
 export class PartitionProducer implements ProducerListener {
   readonly topic: string;
   readonly producerId: number;
+  readonly schema: SchemaDeclaration | undefined;
   private readonly deps: ProducerDependencies;
   private state: State = "idle";
   private connection: Connection | undefined;
@@ -78,12 +85,18 @@ export class PartitionProducer implements ProducerListener {
     this.topic = topic;
     this.producerId = producerId;
     this.deps = deps;
+    this.schema = deps.schema;
     this.producerName = deps.settings.producerName;
   }
 
   /** Largest metadata + payload the owner broker accepts (from CONNECTED). */
   get messageSizeLimit(): number {
     return this.maxMessageSize;
+  }
+
+  /** Whether the broker ever accepted this producer (and so stored its schema). */
+  get everCreated(): boolean {
+    return this.createdOnce;
   }
 
   /** SENDs written or queued that have no receipt yet. */
@@ -254,6 +267,8 @@ export class PartitionProducer implements ProducerListener {
 
   private async createOnBroker(): Promise<void> {
     const { settings, lookup, pool } = this.deps;
+    const schema = producerSchemaField(this.schema, this.topic);
+    if (schema instanceof Error) throw schema;
     const owner = await lookup.lookup(this.topic);
     const connection = await pool.get(owner.logical, owner.physical);
     connection.registerProducer(this.producerId, this);
@@ -264,6 +279,7 @@ export class PartitionProducer implements ProducerListener {
       producer_access_mode: ProducerAccessMode[settings.accessMode],
       metadata: Object.entries(settings.producerProperties).map(([key, value]) => ({ key, value })),
     };
+    if (schema) body.schema = schema;
     if (this.producerName) {
       body.producer_name = this.producerName;
       body.user_provided_producer_name = settings.producerName !== undefined;

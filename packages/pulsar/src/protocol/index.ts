@@ -19,3 +19,4 @@ export {
 export { FrameError, type FrameErrorReason } from "./frame-error.js";
 export { longToNumber, longToString } from "./long.js";
 export { PULSAR_PROTO, proto, serverErrorName } from "./schema.js";
+export { SCHEMA_TYPES } from "./schema-type.js";

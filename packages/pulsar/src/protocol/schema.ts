@@ -3,7 +3,7 @@ import protobuf from "protobufjs";
 /**
  * The producer-side subset of Pulsar's wire protocol, written for Outbound from the public
  * "Pulsar binary protocol specification" (field numbers and enum values as published there).
- * Consumer, transaction, schema-registry and topic-watch commands are left out: the decoder
+ * Consumer, transaction, schema-lookup and topic-watch commands are left out: the decoder
  * skips fields it does not know, so frames that carry them still decode.
  *
  * Kept as text in a TypeScript module rather than a `.proto` file next to the build output,
@@ -16,6 +16,36 @@ package pulsar.proto;
 message KeyValue {
   required string key = 1;
   required string value = 2;
+}
+
+message Schema {
+  enum Type {
+    None = 0;
+    String = 1;
+    Json = 2;
+    Protobuf = 3;
+    Avro = 4;
+    Bool = 5;
+    Int8 = 6;
+    Int16 = 7;
+    Int32 = 8;
+    Int64 = 9;
+    Float = 10;
+    Double = 11;
+    Date = 12;
+    Time = 13;
+    Timestamp = 14;
+    KeyValue = 15;
+    Instant = 16;
+    LocalDate = 17;
+    LocalTime = 18;
+    LocalDateTime = 19;
+    ProtobufNative = 20;
+  }
+  required string name = 1;
+  required bytes schema_data = 3;
+  required Type type = 4;
+  repeated KeyValue properties = 5;
 }
 
 message MessageIdData {
@@ -183,6 +213,7 @@ message CommandProducer {
   optional string producer_name = 4;
   optional bool encrypted = 5 [default = false];
   repeated KeyValue metadata = 6;
+  optional Schema schema = 7;
   optional uint64 epoch = 8 [default = 0];
   optional bool user_provided_producer_name = 9 [default = true];
   optional ProducerAccessMode producer_access_mode = 10 [default = Shared];
