@@ -4,11 +4,12 @@ import { endpoints } from "../../../tools/brokers/endpoints.mjs";
  * Pulsar's admin REST API, used by the tests to set topics and namespaces up without going
  * through the transport under test.
  */
-export function pulsarAdmin(httpUrl: string = endpoints().pulsarHttp) {
+export function pulsarAdmin(httpUrl: string = endpoints().pulsarHttp, token?: string) {
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
     const response = await fetch(`${httpUrl}/admin/v2/${path}`, {
       method,
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok && response.status !== 409) {

@@ -44,10 +44,12 @@ interface ReaderMessage {
  * broker's own Java client: a path that shares nothing with the binary-protocol client under
  * test. Partitioned topics are read partition by partition.
  */
-export function createPulsarProbe(options: { httpUrl?: string } = {}) {
+export function createPulsarProbe(options: { httpUrl?: string; token?: string } = {}) {
   const httpUrl = options.httpUrl ?? endpoints().pulsarHttp;
   const wsUrl = httpUrl.replace(/^http/, "ws");
-  const admin = pulsarAdmin(httpUrl);
+  const admin = pulsarAdmin(httpUrl, options.token);
+  // A broker with authentication on wants the token on the WebSocket upgrade as on REST.
+  const wsOptions = options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {};
   const sockets = new Set<WebSocket>();
   const created: { namespace: string; name: string }[] = [];
 
@@ -71,6 +73,7 @@ export function createPulsarProbe(options: { httpUrl?: string } = {}) {
       if (stopped) return;
       const current = new WebSocket(
         `${wsUrl}/ws/v2/reader/persistent/${namespace}/${localName}?messageId=earliest`,
+        wsOptions,
       );
       socket = current;
       sockets.add(current);
