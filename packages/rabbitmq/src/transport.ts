@@ -91,12 +91,7 @@ export class RabbitMqTransport implements Transport {
   }
 
   async partitions(topic: string): Promise<number> {
-    const configured = this.config.partitions[topic];
-    if (configured !== undefined) return configured;
-    if (!this.config.discoverPartitions) return 1;
-    const count = await this.manager.withChannel((channel) => discoverPartitions(channel, topic));
-    this.knownPartitions.set(topic, count);
-    return count;
+    return this.partitionCount(topic);
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
@@ -104,9 +99,7 @@ export class RabbitMqTransport implements Transport {
     const { signal } = context;
     // The engine asked `partitions()` before it partitioned this batch; reuse that answer.
     const partitions =
-      this.config.partitions[batch.topic] ??
-      this.knownPartitions.get(batch.topic) ??
-      (await this.partitions(batch.topic));
+      this.knownPartitions.get(batch.topic) ?? (await this.partitionCount(batch.topic, signal));
     // A failure before anything is written fails the whole request; the engine retries it by kind.
     await this.manager.publisher(signal);
     await this.ensureTopology(batch.topic, partitions, signal);
@@ -222,6 +215,15 @@ export class RabbitMqTransport implements Transport {
     if (!hasRoom) await channel.writable(signal);
     // Wrapped: an async function returning a bare promise would make the caller await the confirm.
     return { result };
+  }
+
+  private async partitionCount(topic: string, signal?: AbortSignal): Promise<number> {
+    const configured = this.config.partitions[topic];
+    if (configured !== undefined) return configured;
+    if (!this.config.discoverPartitions) return 1;
+    const count = await this.manager.withChannel((channel) => discoverPartitions(channel, topic), signal);
+    this.knownPartitions.set(topic, count);
+    return count;
   }
 
   private ensureTopology(topic: string, partitions: number, signal: AbortSignal): Promise<void> {
