@@ -10,7 +10,8 @@ const root = join(bench, "..");
 const build = spawnSync(
   "pnpm",
   ["exec", "turbo", "run", "build", "--filter=@outbound/bench...", "--output-logs=errors-only", "--continue"],
-  { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  // Build chatter goes to stderr, so stdout carries only the results table.
+  { cwd: root, stdio: ["ignore", 2, 2] },
 );
 if (build.status !== 0) {
   process.stderr.write(

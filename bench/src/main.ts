@@ -31,6 +31,12 @@ function endpoints(): Endpoints {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
+// The AWS SDK warns once per process that its 2027 releases need Node 22; known, and noise here.
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name !== "NodeVersionSupportWarning") log(`${warning.name}: ${warning.message}`);
+});
+
 /** Messages a trial may send at most: generous, only there so nothing runs away. */
 function maxMessages(transport: TransportName, timing: Timing): number {
   const perSecond = transport === "memory" ? 2_000_000 : transport === "sqs" ? 50_000 : 500_000;

@@ -70,6 +70,8 @@ async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     result = measured(spec, out.acked, elapsedMs, cost);
     result.latency = summarize(out.corrected);
     result.latencyUncorrected = summarize(out.uncorrected);
+    // Under overload the point is what memory did, even if nothing was acknowledged in time.
+    if (spec.mode === "overload") result.ok = true;
     result.rejected = out.rejected;
     result.unfinished = out.unfinished;
     result.failed = out.failed;

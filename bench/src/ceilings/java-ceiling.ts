@@ -9,10 +9,16 @@ import { kafkaLib, perfTestLib, pulsarLib, pulsarTestClientJar } from "./jars.js
 /**
  * The Java ceilings: Kafka's ProducerPerformance, RabbitMQ PerfTest and pulsar-perf, each on the
  * same broker, destination, record size and acks as the Node trials. All three print a rate once
- * a second; the first `warmupMs` of reports are dropped, the rest are averaged, and the tool is
+ * a second; the first `warmupMs` (at least 2 s) of reports are dropped, the rest are averaged, and the tool is
  * stopped after `warmupMs + durationMs`, so a ceiling is time-bounded like every other trial.
  */
-export async function runJavaCeiling(spec: TrialSpec): Promise<TrialResult> {
+export async function runJavaCeiling(trial: TrialSpec): Promise<TrialResult> {
+  // A JVM needs a few seconds before its JIT settles: even the quick run gives it 2 s + 3 s.
+  const spec = {
+    ...trial,
+    warmupMs: Math.max(trial.warmupMs, 2000),
+    durationMs: Math.max(trial.durationMs, 3000),
+  };
   const command = await commandFor(spec);
   const seconds = Math.ceil((spec.warmupMs + spec.durationMs) / 1000);
   const lines = await runTimed(command.args, seconds, command.startGraceMs);

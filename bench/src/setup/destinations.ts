@@ -1,4 +1,4 @@
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { connect } from "amqplib";
 import { Kafka, logLevel } from "kafkajs";
 import { sqsCredentials } from "../drivers/outbound-transports.js";
@@ -41,6 +41,7 @@ export class Destinations {
       }
       case "sqs": {
         const name = `bench-${this.runId}-${++this.sequence}`;
+        const { CreateQueueCommand } = await import("@aws-sdk/client-sqs");
         await this.withSqs((sqs) => sqs.send(new CreateQueueCommand({ QueueName: name })));
         return name;
       }
@@ -58,6 +59,7 @@ export class Destinations {
           await connection.close();
         }
       } else if (transport === "sqs") {
+        const { DeleteQueueCommand, GetQueueUrlCommand } = await import("@aws-sdk/client-sqs");
         await this.withSqs(async (sqs) => {
           const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: topic }))).QueueUrl;
           await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
@@ -109,7 +111,9 @@ export class Destinations {
     return topic;
   }
 
+  /** The SDK is loaded only when SQS is benchmarked (and after main.ts filtered its Node 20 warning). */
   private async withSqs<T>(fn: (sqs: SQSClient) => Promise<T>): Promise<T> {
+    const { SQSClient } = await import("@aws-sdk/client-sqs");
     const sqs = new SQSClient({
       endpoint: this.endpoints.sqsEndpoint,
       region: "us-east-1",
