@@ -2,7 +2,7 @@ import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { TransportConfig } from "@outbound/core";
 import { type BrokerAddress, parseBrokerUrl } from "./client/service-url.js";
 import { pulsarError } from "./errors.js";
-import type { CompressionCodec, ProducerAccessModeName } from "./protocol/index.js";
+import { type CompressionCodec, loadLz4, type ProducerAccessModeName } from "./protocol/index.js";
 
 /** Options of the Pulsar transport, given under `pulsar: {...}` in the producer config. */
 export interface PulsarTransportOptions {
@@ -16,7 +16,7 @@ export interface PulsarTransportOptions {
   producerName?: string;
   /** Producer access mode; `WaitForExclusive` waits (PRODUCER_SUCCESS with `producer_ready=false`). */
   accessMode?: ProducerAccessModeName;
-  /** Batch compression: `"none"` (default) or `"zlib"`. */
+  /** Batch compression: `"none"` (default), `"lz4"` (needs the lz4-napi addon) or `"zlib"`. */
   compression?: CompressionCodec;
   /** Producer properties sent in the PRODUCER command (shown in topic stats). */
   properties?: Record<string, string>;
@@ -61,7 +61,7 @@ const ACCESS_MODES: readonly ProducerAccessModeName[] = [
   "WaitForExclusive",
   "ExclusiveWithFencing",
 ];
-const CODECS: readonly CompressionCodec[] = ["none", "zlib"];
+const CODECS: readonly CompressionCodec[] = ["none", "lz4", "zlib"];
 
 function invalid(message: string): never {
   throw pulsarError("INVALID_CONFIG", message);
@@ -96,6 +96,15 @@ export function resolvePulsarConfig(
     invalid(`option "accessMode" must be one of ${ACCESS_MODES.join(", ")}`);
   const compression = options.compression ?? "none";
   if (!CODECS.includes(compression)) invalid(`option "compression" must be one of ${CODECS.join(", ")}`);
+  if (compression === "lz4") {
+    try {
+      loadLz4();
+    } catch (error) {
+      invalid(
+        `option "compression": "lz4" needs lz4-napi, which did not load here: ${(error as Error).message}`,
+      );
+    }
+  }
   if (
     options.producerName !== undefined &&
     (typeof options.producerName !== "string" || options.producerName === "")

@@ -6,7 +6,7 @@ export {
   ProducerAccessMode,
   type ProducerAccessModeName,
 } from "./command-type.js";
-export { COMPRESSION_TYPES, type CompressionCodec, compress, decompress } from "./compression.js";
+export { COMPRESSION_TYPES, type CompressionCodec, compress, decompress, loadLz4 } from "./compression.js";
 export {
   DEFAULT_MAX_FRAME_BYTES,
   decodeFrame,

@@ -70,7 +70,7 @@ describe("config", () => {
   it.each([
     [{}, "serviceUrl"],
     [{ serviceUrl: "http://x" }, "serviceUrl"],
-    [{ serviceUrl: "pulsar://x", compression: "lz4" }, "compression"],
+    [{ serviceUrl: "pulsar://x", compression: "snappy" }, "compression"],
     [{ serviceUrl: "pulsar://x", accessMode: "Solo" }, "accessMode"],
     [{ serviceUrl: "pulsar://x", batchMaxRecords: 0 }, "batchMaxRecords"],
     [{ serviceUrl: "pulsar://x", token: "" }, "token"],
