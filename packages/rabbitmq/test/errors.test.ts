@@ -127,6 +127,40 @@ describe("rabbitmq: broker errors map to typed errors and never kill the produce
     }
   });
 
+  it("a message over the broker's max_message_size is MESSAGE_TOO_LARGE; its neighbours are delivered", async () => {
+    const topic = `oversize-${suffix}`;
+    await probe.createTopic(topic, { partitions: 1 });
+    // The transport believes 4 MiB is fine; the broker is told to allow 1 MiB, so the broker decides.
+    const current = /\{ok,(\d+)\}/.exec(
+      await rabbitmqctl("eval", "application:get_env(rabbit, max_message_size)."),
+    );
+    const previous = current?.[1] ?? "134217728";
+    await rabbitmqctl("eval", "application:set_env(rabbit, max_message_size, 1048576).");
+    const producer = createProducer({
+      transport: rabbitmqTransport({ url: vhost.url, maxMessageBytes: 4 * 1024 * 1024 }),
+      serializer: "bytes",
+    });
+    try {
+      const encoder = new TextEncoder();
+      const settled = await producer.sendMany([
+        { topic, value: encoder.encode("small-1") },
+        { topic, value: new Uint8Array(2_000_000) },
+        { topic, value: encoder.encode("small-2") },
+      ]);
+      expect(settled.map((s) => (s.status === "fulfilled" ? "ok" : s.reason.code))).toEqual([
+        "ok",
+        "MESSAGE_TOO_LARGE",
+        "ok",
+      ]);
+      const held = await probe.read(topic, { count: 5, timeoutMs: 3_000 });
+      const values = new Set(held.map((m) => new TextDecoder().decode(m.value)));
+      expect(values).toEqual(new Set(["small-1", "small-2"]));
+    } finally {
+      await rabbitmqctl("eval", `application:set_env(rabbit, max_message_size, ${previous}).`);
+      await producer.close();
+    }
+  });
+
   it("a channel error fails only the publishes it names; concurrent publishes elsewhere still settle", async () => {
     const existing = `concurrent-${suffix}`;
     await probe.createTopic(existing, { partitions: 1 });
