@@ -5,13 +5,20 @@ import type { ResolvedSqsConfig } from "./config.js";
 import { FIFO_DEDUP_WINDOW_MS } from "./fifo.js";
 import { MAX_DELAY_SECONDS } from "./mapping.js";
 
+/**
+ * SendMessageBatch requests one engine batch may become. They run concurrently (FIFO requests
+ * that share a message group wait for each other), which is how the engine, with one batch in
+ * flight per queue, keeps up with a hand-written client sending batches of 10 side by side.
+ */
+export const REQUESTS_PER_BATCH = 10;
+
 /** What the SQS transport can do; the engine, the contract suite and docs/transports/sqs.md read it. */
 export function sqsCapabilities(
   config: Pick<ResolvedSqsConfig, "maxMessageBytes" | "maxBatchBytes">,
 ): Capabilities {
   return {
-    maxBatchRecords: MAX_BATCH_ENTRIES,
-    maxBatchBytes: config.maxBatchBytes,
+    maxBatchRecords: MAX_BATCH_ENTRIES * REQUESTS_PER_BATCH,
+    maxBatchBytes: config.maxBatchBytes * REQUESTS_PER_BATCH,
     maxMessageBytes: config.maxMessageBytes,
     partitioned: false,
     // Keys order messages within a FIFO queue's message group; standard queues do not order.
