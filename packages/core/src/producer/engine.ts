@@ -31,11 +31,13 @@ import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
 import type { Pending } from "./pending.js";
 import { buildRecord, checkMessage, serializeValue, tooLarge } from "./prepare.js";
+import { TransactionRun } from "./transaction.js";
 import type {
   CloseResult,
   Producer,
   ProducerEventName,
   ProducerEvents,
+  ProducerTransaction,
   SendSettled,
   Undelivered,
 } from "./types.js";
@@ -977,6 +979,53 @@ export class ProducerEngine extends EventEmitter implements Producer {
         `producer under backpressure: ${reason}`,
       );
     }
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  private transactionChain: Promise<unknown> = Promise.resolve();
+
+  transaction<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T> {
+    const run = this.transactionChain.then(() => this.runTransaction(work));
+    this.transactionChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runTransaction<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T> {
+    if (this.closing) throw this.closedError();
+    await this.connect();
+    const transport = this.transport!;
+    if (!this.caps!.transactions || !transport.transaction) {
+      throw new OutboundError(
+        "UNSUPPORTED_FEATURE",
+        `transactions: not supported by ${transport.name} as configured`,
+        {
+          transport: transport.name,
+          details: { option: "transaction" },
+        },
+      );
+    }
+    const run = new TransactionRun(await transport.transaction(), transport.name, (message) =>
+      this.prepareTransactional(message),
+    );
+    let result: T;
+    try {
+      result = await work(run.handle);
+    } catch (error) {
+      await run.abort(error);
+      throw error;
+    }
+    await run.commit();
+    return result;
+  }
+
+  /** Checks, serializes and partitions a message for a transaction, outside the lanes. */
+  private async prepareTransactional(message: OutboundMessage): Promise<OutboundRecord> {
+    const admission = this.begin(message, undefined);
+    const value = await admission.serialized;
+    const deadline = admission.startedAt + this.options.deliveryTimeoutMs;
+    const count = await this.partitionCache!.get(message.topic, deadline);
+    return this.place(admission, value, count);
   }
 
   // ---------------------------------------------------------------- flush and close

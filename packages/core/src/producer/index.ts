@@ -5,6 +5,7 @@ export type {
   Producer,
   ProducerEventName,
   ProducerEvents,
+  ProducerTransaction,
   SendSettled,
   Undelivered,
 } from "./types.js";

@@ -25,6 +25,12 @@ export interface ProducerEvents {
 
 export type ProducerEventName = keyof ProducerEvents;
 
+/** What `producer.transaction()` hands to its callback. */
+export interface ProducerTransaction {
+  /** Validates and serializes now (bad input rejects at once); resolves after the commit. */
+  send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport>;
+}
+
 /** The producer an application holds. One per process is usual; it is safe to share. */
 export interface Producer {
   /** Connects now instead of on the first send; rejects with the connection's error. */
@@ -44,6 +50,13 @@ export interface Producer {
   ): Promise<DeliveryReport>;
   /** One settled result per message, in order; a failure never hides the others' outcomes. */
   sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]>;
+  /**
+   * Runs `work` in a broker transaction (Kafka with a `transactionalId`): every message sent
+   * through `tx` becomes visible to read-committed consumers together when `work` resolves, or
+   * never if it throws or a send fails. Each `tx.send()` resolves after the commit. Transactions
+   * run one at a time. `UNSUPPORTED_FEATURE` where the transport has none.
+   */
+  transaction<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T>;
   /** Sends everything buffered now (ignoring `lingerMs`) and waits until it is settled. */
   flush(): Promise<void>;
   /**

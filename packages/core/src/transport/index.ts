@@ -5,4 +5,5 @@ export type {
   Transport,
   TransportConfig,
   TransportModule,
+  TransportTransaction,
 } from "./transport.js";

@@ -37,6 +37,15 @@ export interface Transport {
   onBackpressure?(listener: (state: BackpressureState) => void): void;
   /** Human-readable endpoint with credentials removed, for logs. */
   describe?(): string;
+  /** Begins a broker transaction, where `capabilities.transactions` is true. One at a time. */
+  transaction?(): Promise<TransportTransaction>;
+}
+
+/** A broker transaction: batches sent through it become visible together on commit, or never. */
+export interface TransportTransaction {
+  send(batch: RecordBatch): Promise<RecordResult[]>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
 }
 
 /** Settings every transport factory receives. Transport-specific options sit in `options`. */

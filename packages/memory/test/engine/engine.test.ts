@@ -388,3 +388,12 @@ describe("backpressure", () => {
     await expect(send).resolves.toMatchObject({ attempts: 1 });
   });
 });
+
+describe("transactions", () => {
+  it("are UNSUPPORTED_FEATURE on a transport without them, naming the feature", async () => {
+    const { producer } = setup();
+    const error = await rejection(producer.transaction(async (tx) => tx.send({ topic: "t", value: 1 })));
+    expect(error.code).toBe("UNSUPPORTED_FEATURE");
+    expect(error.message).toContain("transactions");
+  });
+});

@@ -1,0 +1,160 @@
+import { OutboundError, toOutboundError } from "../errors/index.js";
+import type { DeliveryReport, OutboundMessage, OutboundRecord, RecordBatch } from "../message/index.js";
+import type { TransportTransaction } from "../transport/index.js";
+import type { ProducerTransaction } from "./types.js";
+
+interface Staged {
+  record: OutboundRecord;
+  startedAt: number;
+  resolve(report: DeliveryReport): void;
+  reject(error: OutboundError): void;
+}
+
+/**
+ * One transaction's sends. Records staged in the same tick go out together, one request per
+ * topic-partition in the order they were sent; each `send()` resolves once the broker holds its
+ * record inside the transaction (visible to read-committed consumers at commit).
+ */
+export class TransactionRun {
+  private staged: Staged[] = [];
+  private flushScheduled = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly admissions = new Set<Promise<unknown>>();
+  private failure: OutboundError | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly broker: TransportTransaction,
+    private readonly transportName: string,
+    private readonly prepare: (message: OutboundMessage) => Promise<OutboundRecord>,
+  ) {}
+
+  readonly handle: ProducerTransaction = {
+    send: <V>(message: OutboundMessage<V>) => this.send(message as OutboundMessage),
+  };
+
+  private send(message: OutboundMessage): Promise<DeliveryReport> {
+    if (this.finished) {
+      return Promise.reject(
+        new OutboundError("INVALID_MESSAGE", "send() on a transaction that has already ended", {
+          transport: this.transportName,
+        }),
+      );
+    }
+    const startedAt = performance.now();
+    const admission = this.prepare(message).then(
+      (record) =>
+        new Promise<DeliveryReport>((resolve, reject) => {
+          this.staged.push({ record, startedAt, resolve, reject });
+          this.scheduleFlush();
+        }),
+    );
+    const tracked = admission.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.admissions.add(tracked);
+    tracked.finally(() => this.admissions.delete(tracked));
+    return admission;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch = this.staged;
+      this.staged = [];
+      this.chain = this.chain.then(() => this.sendStaged(batch));
+    });
+  }
+
+  private async sendStaged(staged: Staged[]): Promise<void> {
+    const groups = new Map<string, Staged[]>();
+    for (const s of staged) {
+      const id = `${s.record.partition}\u0000${s.record.topic}`;
+      const group = groups.get(id);
+      if (group) group.push(s);
+      else groups.set(id, [s]);
+    }
+    for (const group of groups.values()) {
+      if (this.failure) {
+        for (const s of group) s.reject(this.failure);
+        continue;
+      }
+      const first = group[0]!.record;
+      const batch: RecordBatch = {
+        topic: first.topic,
+        partition: first.partition,
+        acks: "all",
+        records: group.map((s) => s.record),
+      };
+      try {
+        const results = await this.broker.send(batch);
+        const now = performance.now();
+        group.forEach((s, i) => {
+          const r = results[i];
+          if (r?.ok) {
+            s.resolve({
+              topic: s.record.topic,
+              partition: r.partition ?? s.record.partition,
+              offset: r.offset,
+              messageId: r.messageId,
+              timestamp: r.timestamp ?? s.record.timestamp,
+              attempts: 1,
+              acknowledged: true,
+              latencyMs: now - s.startedAt,
+            });
+          } else {
+            const error = r
+              ? r.error
+              : new OutboundError("PROTOCOL_ERROR", "no result for a transactional record");
+            this.failure ??= error;
+            s.reject(error);
+          }
+        });
+      } catch (error) {
+        const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
+        this.failure ??= e;
+        for (const s of group) s.reject(e);
+      }
+    }
+  }
+
+  /** Waits for every send made so far to be admitted and sent. */
+  private async drain(): Promise<void> {
+    while (this.admissions.size > 0 || this.staged.length > 0 || this.flushScheduled) {
+      await Promise.all([...this.admissions]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.chain;
+    }
+    await this.chain;
+  }
+
+  /** Commits when every send succeeded; otherwise aborts and throws the first failure. */
+  async commit(): Promise<void> {
+    await this.drain();
+    this.finished = true;
+    if (this.failure) {
+      await this.broker.abort().catch(() => undefined);
+      throw new OutboundError(this.failure.code, `transaction aborted: ${this.failure.message}`, {
+        kind: "terminal",
+        transport: this.transportName,
+        cause: this.failure,
+      });
+    }
+    await this.broker.commit();
+  }
+
+  /** Aborts after the work failed; sends still waiting fail with the reason. */
+  async abort(reason: unknown): Promise<void> {
+    this.finished = true;
+    const error = new OutboundError("REJECTED", "transaction aborted because its work failed", {
+      transport: this.transportName,
+      cause: reason,
+    });
+    this.failure ??= error;
+    await this.drain().catch(() => undefined);
+    await this.broker.abort().catch(() => undefined);
+  }
+}
