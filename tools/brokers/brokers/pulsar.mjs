@@ -130,6 +130,9 @@ managedLedgerDefaultEnsembleSize=1
 managedLedgerDefaultWriteQuorum=1
 managedLedgerDefaultAckQuorum=1
 journalSyncData=false
+# Acknowledge as soon as the journal queue is empty instead of waiting to group writes: a
+# producer awaiting each send waits ~4 ms less per message (measured by packages/pulsar).
+journalFlushWhenQueueEmpty=true
 dbStorage_writeCacheMaxSizeMb=64
 dbStorage_readAheadCacheMaxSizeMb=32
 dbStorage_rocksDB_blockCacheSize=33554432
