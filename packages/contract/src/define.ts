@@ -11,6 +11,7 @@ import { limitTests } from "./groups/limits.js";
 import { orderingTests } from "./groups/ordering.js";
 import { partitioningTests } from "./groups/partitioning.js";
 import { recoveryTests } from "./groups/recovery.js";
+import { schemaFidelityTests } from "./groups/schema-fidelity.js";
 import { tracingTests } from "./groups/tracing.js";
 import { unsupportedTests } from "./groups/unsupported.js";
 import { CONTRACT_GROUPS, type ContractGroup, type TransportContractOptions } from "./options.js";
@@ -28,6 +29,7 @@ const GROUPS: Record<ContractGroup, (context: ContractContext) => void> = {
   recovery: recoveryTests,
   "dead-letter": deadLetterTests,
   tracing: tracingTests,
+  "schema-fidelity": schemaFidelityTests,
 };
 
 function capabilitiesOf(options: TransportContractOptions): Capabilities {

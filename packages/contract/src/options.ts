@@ -16,6 +16,7 @@ export const CONTRACT_GROUPS = [
   "recovery",
   "dead-letter",
   "tracing",
+  "schema-fidelity",
 ] as const;
 
 export type ContractGroup = (typeof CONTRACT_GROUPS)[number];

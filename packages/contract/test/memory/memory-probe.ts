@@ -1,5 +1,5 @@
 import type { Probe, ProbedMessage } from "@outbound/contract";
-import type { MemoryBroker } from "../src/index.js";
+import type { MemoryBroker } from "@outbound/memory";
 
 /**
  * The contract probe for the memory transport. Memory has no client of its own, so the probe

@@ -1,6 +1,6 @@
 import type { ContractContext } from "@outbound/contract";
+import type { MemoryBroker } from "@outbound/memory";
 import { expect, it } from "vitest";
-import type { MemoryBroker } from "../src/index.js";
 
 /**
  * Engine behaviour under broker faults, run as part of the memory contract suite: the memory

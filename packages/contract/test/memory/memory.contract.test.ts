@@ -1,5 +1,5 @@
 import { defineTransportContract } from "@outbound/contract";
-import { MemoryBroker, memoryTransport } from "../src/index.js";
+import { MemoryBroker, memoryTransport } from "@outbound/memory";
 import { memoryFaultTests } from "./fault-contract.js";
 import { memoryProbe } from "./memory-probe.js";
 
