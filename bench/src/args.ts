@@ -10,6 +10,8 @@ export interface BenchArgs {
   noDocs: boolean;
   /** Override the number of ABBA rounds. */
   rounds: number | undefined;
+  /** Re-render the table, charts and docs from a JSON file an earlier run wrote; runs nothing. */
+  report: string | undefined;
 }
 
 export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--cpu-prof] [--no-docs]
@@ -19,7 +21,8 @@ export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file
   --json       also write every trial and summary to this file
   --rounds     ABBA rounds per comparison (full run default 5)
   --cpu-prof   write V8 CPU profiles of the Outbound trials to bench/results/profiles
-  --no-docs    do not rewrite docs/performance.md and bench/results/*.svg`;
+  --no-docs    do not rewrite docs/performance.md and bench/results/*.svg
+  --report     re-render table, charts and docs from a JSON an earlier run wrote (runs nothing)`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const out: BenchArgs = {
@@ -29,6 +32,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     cpuProf: false,
     noDocs: false,
     rounds: undefined,
+    report: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -42,6 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (arg === "--cpu-prof") out.cpuProf = true;
     else if (arg === "--no-docs") out.noDocs = true;
     else if (arg === "--json") out.json = value();
+    else if (arg === "--report") out.report = value();
     else if (arg === "--rounds") {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error("--rounds must be a positive integer");

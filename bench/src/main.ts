@@ -3,9 +3,9 @@
  * groups per transport, runs every trial in a fresh process in ABBA order, then prints the table
  * and writes the JSON, the charts and docs/performance.md.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "./args.js";
+import { type BenchArgs, parseArgs } from "./args.js";
 import { FULL, type Group, OVERLOAD_BUFFER_BYTES, PARAMS, planFor, QUICK, type Timing } from "./plan.js";
 import { latencyChart, throughputChart } from "./report/chart.js";
 import { generatedSection, writePerformanceDoc } from "./report/markdown.js";
@@ -15,7 +15,7 @@ import { runTrial } from "./runner.js";
 import { Destinations } from "./setup/destinations.js";
 import { abbaOrder } from "./stats.js";
 import type { Endpoints, TransportName, TrialSpec } from "./types.js";
-import { benchRoot, environment, repoRoot } from "./versions.js";
+import { benchRoot, type Environment, environment, repoRoot } from "./versions.js";
 import { workloadLabel } from "./workload.js";
 
 function endpoints(): Endpoints {
@@ -45,6 +45,10 @@ function maxMessages(transport: TransportName, timing: Timing): number {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.report) {
+    publish(JSON.parse(readFileSync(args.report, "utf8")) as RunDocument, args);
+    return;
+  }
   const timing: Timing = { ...(args.quick ? QUICK : FULL) };
   if (args.rounds) timing.rounds = args.rounds;
   const startedAt = new Date();
@@ -144,63 +148,95 @@ async function main(): Promise<void> {
     }
   }
 
-  const summaries: GroupSummary[] = runs.map(summarizeGroup);
-  const checks = verdicts(summaries);
   const minutes = (Date.now() - startedAt.getTime()) / 60_000;
-  const table = resultsTable(summaries);
-  process.stdout.write(`\n${table}\n\n${verdictTable(checks)}\n\n`);
   log(`done in ${minutes.toFixed(1)} min`);
+  const command = [
+    "pnpm bench",
+    args.quick ? "--quick" : "",
+    args.rounds ? `--rounds ${args.rounds}` : "",
+    args.transports.length < 5 ? `--transport ${args.transports.join(",")}` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  publish(
+    {
+      startedAt: startedAt.toISOString(),
+      minutes,
+      quick: args.quick,
+      command,
+      transports: args.transports,
+      timing,
+      params: PARAMS,
+      environment: env,
+      runs: runs.map((r) => ({
+        group: r.group,
+        ...(r.rate !== undefined ? { rate: r.rate } : {}),
+        trials: r.trials,
+      })),
+    },
+    args,
+  );
+}
 
-  const document = {
-    startedAt: startedAt.toISOString(),
-    minutes,
-    quick: args.quick,
-    timing,
-    params: PARAMS,
-    environment: env,
-    verdicts: checks,
-    groups: summaries,
-    trials: runs.map((r) => ({ group: { ...r.group }, rate: r.rate, trials: r.trials })),
-  };
+/** Everything a run measured, as written to --json and bench/results/latest.json. */
+interface RunDocument {
+  startedAt: string;
+  minutes: number;
+  quick: boolean;
+  command: string;
+  transports: string[];
+  timing: Timing;
+  params: typeof PARAMS;
+  environment: Environment;
+  runs: GroupRun[];
+  groups?: GroupSummary[];
+  verdicts?: ReturnType<typeof verdicts>;
+}
+
+/** Table on stdout, then the JSON, the charts and the generated part of docs/performance.md. */
+function publish(run: RunDocument, args: BenchArgs): void {
+  const summaries: GroupSummary[] = run.runs.map(summarizeGroup);
+  const checks = verdicts(summaries);
+  process.stdout.write(`\n${resultsTable(summaries)}\n\n${verdictTable(checks)}\n\n`);
+  const document: RunDocument = { ...run, groups: summaries, verdicts: checks };
   if (args.json) {
     writeFileSync(args.json, `${JSON.stringify(document, null, 2)}\n`);
     log(`wrote ${args.json}`);
   }
-  if (!args.noDocs) {
-    const results = join(benchRoot, "results");
-    mkdirSync(results, { recursive: true });
-    writeFileSync(join(results, "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
-    const charts: string[] = [];
-    const throughput = throughputChart(summaries);
-    if (throughput) {
-      writeFileSync(join(results, "throughput.svg"), throughput);
-      charts.push("throughput.svg");
-    }
-    const latency = latencyChart(summaries);
-    if (latency) {
-      writeFileSync(join(results, "latency.svg"), latency);
-      charts.push("latency.svg");
-    }
-    const command = `pnpm bench${args.quick ? " --quick" : ""}${args.transports.length < 5 ? ` --transport ${args.transports.join(",")}` : ""}`;
-    writePerformanceDoc(
-      join(repoRoot, "docs", "performance.md"),
-      generatedSection(
-        {
-          startedAt: startedAt.toISOString(),
-          minutes,
-          quick: args.quick,
-          transports: args.transports,
-          command,
-        },
-        env,
-        summaries,
-        checks,
-        charts,
-      ),
-      "# Performance\n",
-    );
-    log("wrote bench/results/latest.json, the charts and docs/performance.md");
+  if (args.noDocs) return;
+  const results = join(benchRoot, "results");
+  mkdirSync(results, { recursive: true });
+  if (!args.report) writeFileSync(join(results, "latest.json"), `${JSON.stringify(document, null, 2)}\n`);
+  const charts: string[] = [];
+  const throughput = throughputChart(summaries);
+  if (throughput) {
+    writeFileSync(join(results, "throughput.svg"), throughput);
+    charts.push("throughput.svg");
   }
+  const latency = latencyChart(summaries);
+  if (latency) {
+    writeFileSync(join(results, "latency.svg"), latency);
+    charts.push("latency.svg");
+  }
+  writePerformanceDoc(
+    join(repoRoot, "docs", "performance.md"),
+    generatedSection(
+      {
+        startedAt: run.startedAt,
+        minutes: run.minutes,
+        quick: run.quick,
+        transports: run.transports,
+        command: run.command,
+        rounds: run.timing.rounds,
+      },
+      run.environment,
+      summaries,
+      checks,
+      charts,
+    ),
+    "# Performance\n",
+  );
+  log("wrote the charts and docs/performance.md");
 }
 
 main().then(

@@ -12,6 +12,7 @@ export interface RunInfo {
   quick: boolean;
   transports: string[];
   command: string;
+  rounds: number;
 }
 
 /** The generated part of docs/performance.md: run facts, targets, the table, the charts. */
@@ -36,7 +37,7 @@ export function generatedSection(
   return [
     START,
     "",
-    `Latest run: \`${info.command}\`, ${info.startedAt}, ${info.minutes.toFixed(1)} min, ${info.quick ? "quick (base workload, 2 ABBA rounds)" : "full"}; transports: ${info.transports.join(", ")}.`,
+    `Latest run: \`${info.command}\`, ${info.startedAt}, ${info.minutes.toFixed(1)} min, ${info.quick ? "quick (base workload only)" : "full"}, ${info.rounds} ABBA rounds; transports: ${info.transports.join(", ")}.`,
     "",
     `Machine: ${env.machine}; load average at start ${env.loadAverage.join(" / ")} (the brokers and other work share these cores).`,
     "",

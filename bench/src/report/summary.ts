@@ -63,13 +63,25 @@ function medianOf(records: TrialRecord[], pick: (r: TrialResult) => number | und
 
 export function summarizeGroup(run: GroupRun): GroupSummary {
   const { group } = run;
-  const byTarget = (t: Target) => run.trials.filter((r) => r.target === t);
+  // By label and driver, not identity, so runs read back from JSON (`--report`) summarize the same.
+  const byTarget = (t: Target) =>
+    run.trials.filter((r) => r.target.driver === t.driver && labelOf(r.target) === labelOf(t));
   const perRound = (t: Target): (number | undefined)[] => {
     const rounds: (number | undefined)[] = [];
     for (const r of byTarget(t)) rounds[r.round] = r.result.ok ? r.result.msgPerSec : undefined;
     return rounds;
   };
   const head = group.targets[0]!;
+  // A target run once (the Java ceilings in the quick run) is set against Outbound's median over
+  // all rounds rather than against whichever single round happened to run beside it.
+  const ratioTo = (t: Target): RatioSummary => {
+    const mine = perRound(t).filter((v): v is number => v !== undefined);
+    const outbound = perRound(head).filter((v): v is number => v !== undefined);
+    if (mine.length === 1 && outbound.length > 1) {
+      return { median: median(outbound) / mine[0]!, spread: 0, noisy: false, rounds: 1 };
+    }
+    return pairedRatio(perRound(head), perRound(t));
+  };
   const targets = group.targets.map((t, index): TargetSummary => {
     const all = byTarget(t);
     const ok = all.filter((r) => r.result.ok);
@@ -98,7 +110,7 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
       bytesPerBufferedMessage: medianOf(ok, (r) => r.bytesPerBufferedMessage),
       rejected: medianOf(ok, (r) => r.rejected),
       unfinished: medianOf(ok, (r) => r.unfinished),
-      ratio: index === 0 || group.kind === "open" ? undefined : pairedRatio(perRound(head), perRound(t)),
+      ratio: index === 0 || group.kind === "open" ? undefined : ratioTo(t),
       errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
         e.slice(0, 300),
       ),
@@ -132,10 +144,11 @@ function find(groups: GroupSummary[], transport: string, kind: string, base = tr
   );
 }
 
-const fmtRatio = (r: RatioSummary | undefined): string =>
-  r && Number.isFinite(r.median)
-    ? `${r.median.toFixed(2)}x (spread ${(r.spread * 100).toFixed(0)}%${r.noisy ? ", noisy" : ""})`
-    : "n/a";
+const fmtRatio = (r: RatioSummary | undefined): string => {
+  if (!r || !Number.isFinite(r.median)) return "n/a";
+  if (r.rounds < 2) return `${r.median.toFixed(2)}x (1 round, no spread)`;
+  return `${r.median.toFixed(2)}x (spread ${(r.spread * 100).toFixed(0)}%${r.noisy ? ", noisy" : ""})`;
+};
 
 export function verdicts(groups: GroupSummary[]): Verdict[] {
   const out: Verdict[] = [];

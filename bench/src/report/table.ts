@@ -30,9 +30,11 @@ export function resultsTable(groups: GroupSummary[]): string {
   for (const g of groups) {
     for (const t of g.targets) {
       const ratio =
-        t.ratio && Number.isFinite(t.ratio.median)
-          ? `${t.ratio.median.toFixed(2)}x ±${(t.ratio.spread * 50).toFixed(0)}%${t.ratio.noisy ? " noisy" : ""}`
-          : "";
+        !t.ratio || !Number.isFinite(t.ratio.median)
+          ? ""
+          : t.ratio.rounds < 2
+            ? `${t.ratio.median.toFixed(2)}x (1 round)`
+            : `${t.ratio.median.toFixed(2)}x ±${(t.ratio.spread * 50).toFixed(0)}%${t.ratio.noisy ? " noisy" : ""}`;
       const other: string[] = [];
       if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload"))
         other.push(`offered ${num(g.rate)} msg/s`);
