@@ -12,7 +12,15 @@ const topic = process.env.DEMO_TOPIC ?? "orders";
 const orders = Number(process.env.DEMO_ORDERS ?? 100);
 
 try {
-  const summary = await runDemo({ config: { url }, orders, topic, print: console.log, showReports: 12 });
+  const summary = await runDemo({
+    // A demo may create what it sends to: RabbitMQ declares a durable queue named after the
+    // topic. (SQS queues must exist already; Kafka and Pulsar create topics on first use.)
+    config: { url, rabbitmq: { destination: "queue", declare: true } },
+    orders,
+    topic,
+    print: console.log,
+    showReports: 12,
+  });
   if (url.startsWith("memory://demo")) {
     // What an application test would assert: the broker holds every event, per order in order.
     const held = getMemoryBroker("demo").messages(topic).length;
