@@ -2,10 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AVRO_CONTENT_TYPE, avroSerializer } from "@outbound/avro";
+import type { Producer } from "@outbound/core";
 import { PROTOBUF_CONTENT_TYPE, PROTOBUF_MESSAGE_TYPE_HEADER, protobufSerializer } from "@outbound/protobuf";
 import { expect, it } from "vitest";
 import { asText, hex } from "../bytes.js";
 import type { ContractContext } from "../context.js";
+import type { ProbedMessage } from "../probe.js";
 
 const ORDER_AVRO = {
   type: "record",
@@ -52,6 +54,28 @@ function schemaIdOf(bytes: Uint8Array): number {
 }
 
 /**
+ * Sends `values` (keyed on transports whose keys are FIFO groups), requires every send to
+ * succeed, and returns what the broker holds, in send order.
+ */
+async function sendAndReadBack(
+  ctx: ContractContext,
+  producer: Producer,
+  topic: string,
+  values: readonly unknown[],
+): Promise<ProbedMessage[]> {
+  const keyed = ctx.capabilities.keyOrdering === "group";
+  const settled = await producer.sendMany(
+    values.map((value, i) => ({ topic, value, ...(keyed ? { key: `g${i}` } : {}) })),
+  );
+  expect(settled.map((s) => (s.status === "rejected" ? s.reason.message : "ok"))).toEqual(
+    values.map(() => "ok"),
+  );
+  const arrived = await ctx.read(topic, values.length);
+  expect(arrived).toHaveLength(values.length);
+  return arrived;
+}
+
+/**
  * Schema fidelity: Avro and Protobuf values, framed for a schema registry, arrive byte for
  * byte on this broker and decode to what was sent; the content type travels with them.
  */
@@ -70,14 +94,7 @@ export function schemaFidelityTests(ctx: ContractContext): void {
       },
       { id: "o-2 ünïcødé", cents: 9_007_199_254_740_991, placedAt: new Date(0), lines: [], note: "gift" },
     ];
-    const keyed = ctx.capabilities.keyOrdering === "group";
-    const settled = await producer.sendMany(
-      orders.map((value, i) => ({ topic, value, ...(keyed ? { key: `g${i}` } : {}) })),
-    );
-    expect(settled.map((s) => (s.status === "rejected" ? s.reason.message : "ok"))).toEqual(["ok", "ok"]);
-    const arrived = await ctx.read(topic, orders.length);
-    expect(arrived).toHaveLength(orders.length);
-    for (const [i, probed] of arrived.entries()) {
+    for (const [i, probed] of (await sendAndReadBack(ctx, producer, topic, orders)).entries()) {
       const expected = serializer.serialize(orders[i]!, { topic, headers: {} }) as Uint8Array;
       expect(hex(probed.value)).toBe(hex(expected));
       expect(schemaIdOf(probed.value)).toBe(4242);
@@ -110,14 +127,7 @@ export function schemaFidelityTests(ctx: ContractContext): void {
       },
       { id: "p-2", cents: 0, lines: [], invoice: "INV-7" },
     ];
-    const keyed = ctx.capabilities.keyOrdering === "group";
-    const settled = await producer.sendMany(
-      orders.map((value, i) => ({ topic, value, ...(keyed ? { key: `g${i}` } : {}) })),
-    );
-    expect(settled.map((s) => (s.status === "rejected" ? s.reason.message : "ok"))).toEqual(["ok", "ok"]);
-    const arrived = await ctx.read(topic, orders.length);
-    expect(arrived).toHaveLength(orders.length);
-    for (const [i, probed] of arrived.entries()) {
+    for (const [i, probed] of (await sendAndReadBack(ctx, producer, topic, orders)).entries()) {
       const expected = serializer.serialize(orders[i]!, { topic, headers: {} }) as Uint8Array;
       expect(hex(probed.value)).toBe(hex(expected));
       expect(schemaIdOf(probed.value)).toBe(4343);

@@ -71,6 +71,12 @@ interface RawSend {
   deadLetterable: boolean;
 }
 
+/** A send accepted but not yet in a lane; close() rejects it through `reject`. */
+interface AdmittingEntry {
+  message: OutboundMessage;
+  reject: (e: OutboundError) => void;
+}
+
 /** A message between `send()` and its lane. */
 interface Admission {
   message: OutboundMessage;
@@ -100,7 +106,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private readonly lanes = new Map<string, Lane>();
   private readonly inFlight = new Set<InFlightRequest>();
   /** `send()` calls accepted but not yet in a lane (waiting for metadata, buffer or serializer). */
-  private readonly admitting = new Set<{ message: OutboundMessage; reject: (e: OutboundError) => void }>();
+  private readonly admitting = new Set<AdmittingEntry>();
   private readonly sticky = stickyPartitioner();
   private readonly idleWaiters: (() => void)[] = [];
   private dirtyLanes: Lane[] = [];
@@ -287,6 +293,21 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   /**
+   * Registers a send that is accepted but not yet in a lane, so flush() waits for it and a
+   * forced close() can cancel it: `cancelled` rejects then. The caller deletes `entry` when done.
+   */
+  private startAdmission(message: OutboundMessage): { cancelled: Promise<never>; entry: AdmittingEntry } {
+    let cancel: (e: OutboundError) => void = () => {};
+    const cancelled = new Promise<never>((_, reject) => {
+      cancel = reject;
+    });
+    cancelled.catch(() => undefined);
+    const entry: AdmittingEntry = { message, reject: cancel };
+    this.admitting.add(entry);
+    return { cancelled, entry };
+  }
+
+  /**
    * A send made before the first connect finished. It counts as accepted: flush() waits for it,
    * close() delivers it or returns it.
    */
@@ -294,13 +315,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     message: OutboundMessage,
     raw: RawSend | undefined,
   ): Promise<DeliveryReport> {
-    let cancel: (e: OutboundError) => void = () => {};
-    const cancelled = new Promise<never>((_, reject) => {
-      cancel = reject;
-    });
-    cancelled.catch(() => undefined);
-    const entry = { message, reject: cancel };
-    this.admitting.add(entry);
+    const { cancelled, entry } = this.startAdmission(message);
     try {
       await Promise.race([this.connect(), cancelled]);
     } catch (error) {
@@ -379,13 +394,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     admission: Admission,
     placed: OutboundRecord | undefined,
   ): Promise<DeliveryReport> {
-    let rejectAdmission: (e: OutboundError) => void = () => {};
-    const cancelled = new Promise<never>((_, reject) => {
-      rejectAdmission = reject;
-    });
-    cancelled.catch(() => undefined);
-    const entry = { message: admission.message, reject: rejectAdmission };
-    this.admitting.add(entry);
+    const { cancelled, entry } = this.startAdmission(admission.message);
     let record: OutboundRecord;
     try {
       if (placed) {
