@@ -4,6 +4,7 @@ import { rabbitmqTransport } from "../src/index.js";
 import { createRabbitProbe, type RabbitProbe } from "./probe.js";
 import { createTestVhost } from "./rabbitmqctl.js";
 import { batch, record, sendContext } from "./records.js";
+import { createAmqpProxy } from "./toxiproxy.js";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -82,12 +83,19 @@ describe("rabbitmq: the confirm window", () => {
   it("settles every pending publish when the connection is cut (amqplib#191), and every ok is held", async () => {
     const topic = unique("cut");
     await probe.createTopic(topic, { partitions: 1 });
-    // A small window and many records keep the request running for several seconds even on a
-    // quiet machine, so the cut (rabbitmqctl needs 1-2 s to act) lands in the middle of it.
-    const transport = rabbitmqTransport({ url: vhost.url, destination: "queue", confirmWindow: 50 });
+    // Confirms delayed by 20 ms through a proxy cap a window of 50 at 2,500 msg/s, so 20k records
+    // take 8 s however fast the machine is, and the cut (rabbitmqctl needs 1-2 s to act) always
+    // lands in the middle of the stream. Timing alone let a quiet machine finish first.
+    const proxy = await createAmqpProxy("window-cut");
+    const removeLatency = await proxy.latency(20);
+    const transport = rabbitmqTransport({
+      url: proxy.urlFor(vhost.vhost),
+      destination: "queue",
+      confirmWindow: 50,
+    });
     try {
       await transport.connect();
-      const records = Array.from({ length: 50_000 }, (_, i) => record(topic, `c-${i}`));
+      const records = Array.from({ length: 20_000 }, (_, i) => record(topic, `c-${i}`));
       const sending = transport.send(batch(topic, records), sendContext(60_000));
       await probe.dropConnections();
       // Must resolve (not hang), with one result per record.
@@ -119,6 +127,8 @@ describe("rabbitmq: the confirm window", () => {
       expect(after[0]?.ok).toBe(true);
     } finally {
       await transport.close();
+      await removeLatency();
+      await proxy.remove();
     }
   }, 120_000);
 });

@@ -9,6 +9,8 @@ export async function createAmqpProxy(label: string): Promise<{
   urlFor(vhost: string): string;
   /** Holds every byte from the broker until the returned function is called. */
   stall(): Promise<() => Promise<void>>;
+  /** Delays every byte from the broker by `ms` until the returned function is called. */
+  latency(ms: number): Promise<() => Promise<void>>;
   remove(): Promise<void>;
 }> {
   const api = endpoints().toxiproxy;
@@ -36,6 +38,18 @@ export async function createAmqpProxy(label: string): Promise<{
         type: "timeout",
         stream: "downstream",
         attributes: { timeout: 0 },
+      });
+      return async () => {
+        await request(api, "DELETE", `/proxies/${name}/toxics/${toxic}`).catch(() => undefined);
+      };
+    },
+    async latency(ms) {
+      const toxic = `latency-${Date.now()}`;
+      await request(api, "POST", `/proxies/${name}/toxics`, {
+        name: toxic,
+        type: "latency",
+        stream: "downstream",
+        attributes: { latency: ms },
       });
       return async () => {
         await request(api, "DELETE", `/proxies/${name}/toxics/${toxic}`).catch(() => undefined);
