@@ -361,9 +361,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (this.telemetry) {
       admission.span = this.telemetry.startSend(message, headers);
       const max = caps.headers.maxCount;
-      const count = Object.keys(headers).length;
+      const names = Object.keys(headers);
+      const count = names.length;
       if (max !== undefined && count > max) {
-        const injected = Object.keys(headers).filter((h) => !message.headers || !(h in message.headers));
+        const injected = names.filter((h) => !message.headers || !(h in message.headers));
         throw new OutboundError(
           "INVALID_MESSAGE",
           `${count} headers, including the trace context (${injected.join(", ")}), exceed ${name}'s limit of ${max} per message`,

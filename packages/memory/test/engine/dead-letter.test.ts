@@ -6,11 +6,12 @@ import {
   createProducer,
   DEAD_LETTER_HEADERS,
   type DeadLetterSink,
-  OutboundError,
+  type OutboundError,
   type ProducerConfig,
 } from "@outbound/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { memoryTransport } from "../../src/index.js";
+import { rejection } from "./rejection.js";
 
 const producers: { close(o?: { timeoutMs?: number }): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -22,15 +23,6 @@ function setup(config: Partial<ProducerConfig>, brokerOptions: Parameters<typeof
   const producer = createProducer({ transport, ...config } as ProducerConfig);
   producers.push(producer);
   return { broker: transport.broker, producer };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OutboundError> {
-  const e = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(OutboundError);
-  return e as OutboundError;
 }
 
 const text = (bytes: Uint8Array | string | undefined) =>

@@ -3,9 +3,10 @@
  * engine behaviours every transport relies on: buffering, batching, retries, timeouts,
  * ordering, close and per-message settlement.
  */
-import { createProducer, type DeliveryReport, OutboundError, type ProducerConfig } from "@outbound/core";
+import { createProducer, type DeliveryReport, type ProducerConfig } from "@outbound/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MemoryTransport, memoryTransport } from "../../src/index.js";
+import { rejection } from "./rejection.js";
 
 const producers: { close(o?: { timeoutMs?: number }): Promise<unknown> }[] = [];
 
@@ -19,15 +20,6 @@ function setup(config: Partial<ProducerConfig> = {}, partitions = 1) {
 afterEach(async () => {
   await Promise.all(producers.splice(0).map((p) => p.close({ timeoutMs: 200 })));
 });
-
-async function rejection(promise: Promise<unknown>): Promise<OutboundError> {
-  const outcome = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(outcome).toBeInstanceOf(OutboundError);
-  return outcome as OutboundError;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
