@@ -31,6 +31,7 @@ import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
 import type { Pending } from "./pending.js";
 import { buildRecord, checkMessage, serializeValue, tooLarge } from "./prepare.js";
+import { InFlightRequest } from "./request.js";
 import { TransactionRun } from "./transaction.js";
 import type {
   CloseResult,
@@ -54,15 +55,6 @@ export interface EngineParts {
   /** Whether keyless messages also go through `partitioner` instead of sticky partitioning. */
   partitionKeyless: boolean;
   resolveDefaultPartitioner: (name: Capabilities["defaultPartitioner"]) => Partitioner;
-}
-
-interface InFlightRequest {
-  lane: Lane;
-  records: Pending[];
-  controller: AbortController;
-  timer: ReturnType<typeof setTimeout>;
-  startedAt: number;
-  done: boolean;
 }
 
 /** `sendSerialized`: bytes that skip the serializer. */
@@ -123,6 +115,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private maxInFlight = 1;
 
   private pendingCount = 0;
+  private requestTimer: ReturnType<typeof setTimeout> | undefined;
+  private requestTimerAt = 0;
   /** Dead-letter writes under way; their `send()` rejects once each finishes. */
   private deadLettering = 0;
   private telemetry: ProducerTelemetry | undefined;
@@ -636,16 +630,9 @@ export class ProducerEngine extends EventEmitter implements Producer {
       if (count !== undefined && count > 1) this.sticky.next(lane.topic, count, lane.partition);
     }
     const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, Math.ceil(earliest - now)));
-    const controller = new AbortController();
-    const request: InFlightRequest = {
-      lane,
-      records,
-      controller,
-      startedAt: now,
-      done: false,
-      timer: setTimeout(() => this.onRequestTimeout(request, timeoutMs), timeoutMs),
-    };
+    const request = new InFlightRequest(lane, records, now, timeoutMs);
     this.inFlight.add(request);
+    this.watchRequest(request.expiresAt);
     this.metricsRecorder.requests++;
     this.metricsRecorder.batchRecords.record(records.length);
     this.metricsRecorder.batchBytes.record(bytes);
@@ -659,7 +646,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
           records: batchRecords,
           schema: this.parts.serializer.schema,
         },
-        { signal: controller.signal, timeoutMs },
+        request,
       );
     } catch (error) {
       result = Promise.reject(error);
@@ -678,12 +665,53 @@ export class ProducerEngine extends EventEmitter implements Producer {
     );
   }
 
-  private onRequestTimeout(request: InFlightRequest, timeoutMs: number): void {
+  /**
+   * One timer watches every request in flight, armed for the earliest expiry: a timer per
+   * request cost more than the rest of a small request's bookkeeping together.
+   */
+  private watchRequest(expiresAt: number): void {
+    const timer = this.requestTimer;
+    if (timer !== undefined) {
+      if (this.requestTimerAt <= expiresAt) {
+        if (!timer.hasRef()) timer.ref();
+        return;
+      }
+      clearTimeout(timer);
+    }
+    this.requestTimerAt = expiresAt;
+    this.requestTimer = setTimeout(
+      this.onRequestTimer,
+      Math.max(0, Math.ceil(expiresAt - performance.now())),
+    );
+  }
+
+  /**
+   * With nothing in flight the timer stays armed (re-arming per request is what it saves) but
+   * stops holding the process open, as a finished request's own timer would have been cleared.
+   */
+  private releaseRequestTimer(): void {
+    if (this.inFlight.size === 0) this.requestTimer?.unref();
+  }
+
+  private readonly onRequestTimer = (): void => {
+    this.requestTimer = undefined;
+    // Timers may fire a fraction of a millisecond before the clock reaches the expiry they were set for.
+    const now = performance.now() + 1;
+    let next = Number.POSITIVE_INFINITY;
+    for (const request of this.inFlight) {
+      if (request.expiresAt <= now) this.onRequestTimeout(request);
+      else if (request.expiresAt < next) next = request.expiresAt;
+    }
+    // Timeouts can lead to new requests (retries), which armed their own timer.
+    if (next !== Number.POSITIVE_INFINITY) this.watchRequest(next);
+  };
+
+  private onRequestTimeout(request: InFlightRequest): void {
     if (request.done) return;
-    request.controller.abort();
+    request.abort();
     const error = new OutboundError(
       "TIMEOUT",
-      `no answer from the broker within ${timeoutMs} ms for ${request.records.length} record(s) to ${request.lane.topic}; the broker may hold them`,
+      `no answer from the broker within ${request.timeoutMs} ms for ${request.records.length} record(s) to ${request.lane.topic}; the broker may hold them`,
       { transport: this.transportName, kind: "unknown-outcome" },
     );
     this.onRequestDone(request, undefined, error);
@@ -698,8 +726,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   ): void {
     if (request.done) return;
     request.done = true;
-    clearTimeout(request.timer);
     this.inFlight.delete(request);
+    this.releaseRequestTimer();
     const { lane, records } = request;
     lane.inFlight--;
     this.telemetry?.request(
@@ -1094,6 +1122,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
     const undelivered: Undelivered[] = timedOut ? this.forceClose(timeoutMs) : [];
     if (this.sweeper !== undefined) clearInterval(this.sweeper);
     this.sweeper = undefined;
+    if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
+    this.requestTimer = undefined;
     for (const lane of this.lanes.values()) lane.clearWake();
     if (this.transport && this.connecting) {
       await withTimeout(this.transport.close(), Math.max(1000, Math.min(timeoutMs, 10_000))).catch(
@@ -1123,8 +1153,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.buffer.rejectAll(closedBeforeSend);
     for (const request of [...this.inFlight]) {
       request.done = true;
-      clearTimeout(request.timer);
-      request.controller.abort();
+      request.abort();
       this.inFlight.delete(request);
       request.lane.inFlight--;
       const error = new OutboundError(

@@ -4,8 +4,11 @@ import type { Capabilities } from "./capabilities.js";
 
 /** What the engine passes with every `send`. */
 export interface SendContext {
-  /** Aborted when the engine gives up on the request (delivery timeout or close). */
-  signal: AbortSignal;
+  /**
+   * Aborted when the engine gives up on the request (delivery timeout or close). The engine
+   * makes it on first read, so read it where the transport waits, not on every request.
+   */
+  readonly signal: AbortSignal;
   /** Milliseconds the transport may spend before the engine treats the outcome as unknown. */
   timeoutMs: number;
 }
