@@ -1,5 +1,4 @@
 import { EventEmitter } from "node:events";
-import type { Span } from "@opentelemetry/api";
 import { describeConfig, type ParsedConfig } from "../config/index.js";
 import {
   type DeadLetterEntry,
@@ -13,7 +12,6 @@ import type { Logger } from "../logging/index.js";
 import { silentLogger } from "../logging/index.js";
 import type {
   DeliveryReport,
-  Headers,
   OutboundMessage,
   OutboundRecord,
   RecordResult,
@@ -29,8 +27,8 @@ import { backoffDelay } from "./backoff.js";
 import { BufferPool } from "./buffer-pool.js";
 import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
-import type { Pending } from "./pending.js";
-import { buildRecord, checkMessage, serializeValue, tooLarge } from "./prepare.js";
+import { NO_HEADERS, PendingRecord } from "./pending.js";
+import { checkMessage, fillRecord, serializeValue, tooLarge } from "./prepare.js";
 import { InFlightRequest } from "./request.js";
 import { TransactionRun } from "./transaction.js";
 import type {
@@ -69,19 +67,6 @@ interface AdmittingEntry {
   reject: (e: OutboundError) => void;
 }
 
-/** A message between `send()` and its lane. */
-interface Admission {
-  message: OutboundMessage;
-  headers: Headers;
-  startedAt: number;
-  contentType: string;
-  deadLetterable: boolean;
-  span: Span | undefined;
-  serialized: unknown;
-  /** Set once there are bytes, so a later failure can be dead-lettered. */
-  record: OutboundRecord | undefined;
-}
-
 const RETRYABLE_KINDS = new Set(["retriable", "throttled", "unknown-outcome"]);
 
 /**
@@ -114,6 +99,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private maxMessageBytes = 0;
   private maxInFlight = 1;
 
+  private readonly deliveryTimeoutMs: number;
   private pendingCount = 0;
   private requestTimer: ReturnType<typeof setTimeout> | undefined;
   private requestTimerAt = 0;
@@ -131,6 +117,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   constructor(private readonly parts: EngineParts) {
     super();
     this.options = parts.parsed.options;
+    this.deliveryTimeoutMs = this.options.deliveryTimeoutMs;
     this.logger = this.options.logger ?? silentLogger;
     this.buffer = new BufferPool(this.options.bufferMaxBytes);
     this.transportName = "transport" in parts.source ? parts.source.transport.name : parts.source.name;
@@ -265,25 +252,32 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (this.closing && !accepted) return Promise.reject(this.closedError());
     if (!this.caps) return this.sendAfterConnect(message, raw);
     this.metricsRecorder.sent++;
-    let admission: Admission;
+    let record: PendingRecord;
+    let serialized: unknown;
     try {
-      admission = this.begin(message, raw);
+      checkMessage(message, this.caps, this.transportName);
+      record = new PendingRecord(
+        message,
+        raw ? raw.contentType : this.parts.serializer.contentType,
+        raw ? raw.deadLetterable : true,
+        performance.now(),
+      );
+      serialized = this.begin(record, raw);
     } catch (error) {
       return this.refuse(message, undefined, error);
     }
     const count = this.partitionCache!.cached(message.topic);
-    const serialized = admission.serialized;
     if (!(serialized instanceof Promise) && count !== undefined) {
-      let record: OutboundRecord;
       try {
-        record = this.place(admission, serialized, count);
+        this.place(record, serialized, count);
       } catch (error) {
-        return this.refuse(message, admission, error);
+        return this.refuse(message, record, error);
       }
-      if (this.buffer.tryReserve(record.sizeBytes)) return this.enqueue(admission, record);
-      return this.admitSlowly(admission, record);
+      if (this.buffer.tryReserve(record.sizeBytes)) return this.enqueue(record);
+      if (this.options.onBufferFull === "reject") return this.refuse(message, record, this.bufferFull());
+      return this.admitSlowly(record, true, undefined);
     }
-    return this.admitSlowly(admission, undefined);
+    return this.admitSlowly(record, false, serialized);
   }
 
   /**
@@ -323,14 +317,14 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   /**
-   * Everything that can be done before the value is bytes: shape and capability checks, the
-   * span and its trace context, and starting serialization (synchronously when the serializer
-   * is synchronous, so a burst of sends fills one batch).
+   * Everything that can be done before the value is bytes, for a message that passed
+   * `checkMessage`: the broker's pause, the span and its trace context, and starting
+   * serialization (synchronously when the serializer is synchronous, so a burst of sends fills
+   * one batch). Returns the serialized value or its promise.
    */
-  private begin(message: OutboundMessage, raw: RawSend | undefined): Admission {
-    const caps = this.caps!;
+  private begin(record: PendingRecord, raw: RawSend | undefined): unknown {
     const name = this.transportName;
-    checkMessage(message, caps, name);
+    const message = record.message;
     if (this.paused.paused && this.options.onBufferFull === "reject") {
       this.metricsRecorder.rejectedBufferFull++;
       throw new OutboundError(
@@ -341,21 +335,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
         },
       );
     }
-    const headers: Headers = message.headers ? { ...message.headers } : {};
-    const admission: Admission = {
-      message,
-      headers,
-      startedAt: performance.now(),
-      contentType: raw ? raw.contentType : this.parts.serializer.contentType,
-      deadLetterable: raw ? raw.deadLetterable : true,
-      span: undefined,
-      serialized: undefined,
-      record: undefined,
-    };
     if (this.telemetry) {
-      admission.span = this.telemetry.startSend(message, headers);
-      const max = caps.headers.maxCount;
-      const names = Object.keys(headers);
+      record.span = this.telemetry.startSend(message, record);
+      const max = this.caps!.headers.maxCount;
+      const names = record.headers === NO_HEADERS ? [] : Object.keys(record.headers);
       const count = names.length;
       if (max !== undefined && count > max) {
         const injected = names.filter((h) => !message.headers || !(h in message.headers));
@@ -366,63 +349,79 @@ export class ProducerEngine extends EventEmitter implements Producer {
         );
       }
     }
-    admission.serialized = raw
-      ? message.value
-      : serializeValue(this.parts.serializer, message, headers, name);
-    return admission;
+    return raw ? message.value : serializeValue(this.parts.serializer, record, name);
   }
 
-  /** Turns serialized bytes into a record with its partition; throws for size and partition errors. */
-  private place(admission: Admission, value: unknown, count: number): OutboundRecord {
-    const { message } = admission;
-    const record = buildRecord(message, value, admission.headers, admission.contentType, this.transportName);
-    // From here there are bytes, so a failure can still be dead-lettered.
-    admission.record = record;
+  /** Gives the record its bytes and partition; throws for size and partition errors. */
+  private place(record: PendingRecord, value: unknown, count: number): void {
+    // Once there are bytes, a failure can still be dead-lettered.
+    fillRecord(record, value, this.transportName);
     const oversize = tooLarge(record, this.maxMessageBytes, this.transportName);
     if (oversize) throw oversize;
+    const message = record.message;
     record.partition = this.choosePartition(message, record.key, count);
-    return record;
+    record.sticky =
+      message.key === undefined && message.partition === undefined && !this.parts.partitionKeyless;
+  }
+
+  /**
+   * BUFFER_FULL with `onBufferFull: "reject"`. Its stack is not captured: under overload this
+   * error is made for most sends, and capturing a stack was the largest part of its cost.
+   */
+  private bufferFull(): OutboundError {
+    this.metricsRecorder.rejectedBufferFull++;
+    this.emitBackpressure(true, "buffer full");
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new OutboundError(
+        "BUFFER_FULL",
+        `buffer full: ${this.buffer.usedBytes} of ${this.buffer.maxBytes} bytes in use (onBufferFull: "reject")`,
+        { transport: this.transportName },
+      );
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 
   /** The slow path: waits for the serializer, the topic's partition count or buffer space. */
   private async admitSlowly(
-    admission: Admission,
-    placed: OutboundRecord | undefined,
+    record: PendingRecord,
+    placed: boolean,
+    serialized: unknown,
   ): Promise<DeliveryReport> {
-    const { cancelled, entry } = this.startAdmission(admission.message);
-    let record: OutboundRecord;
+    const message = record.message;
+    const { cancelled, entry } = this.startAdmission(message);
     try {
-      if (placed) {
-        record = placed;
-      } else {
-        const value = await Promise.race([admission.serialized, cancelled]);
-        const deadline = admission.startedAt + this.options.deliveryTimeoutMs;
-        const count = await Promise.race([
-          this.partitionCache!.get(admission.message.topic, deadline),
-          cancelled,
-        ]);
-        record = this.place(admission, value, count);
+      if (!placed) {
+        const value = await Promise.race([serialized, cancelled]);
+        const deadline = record.startedAt + this.options.deliveryTimeoutMs;
+        const count = await Promise.race([this.partitionCache!.get(message.topic, deadline), cancelled]);
+        this.place(record, value, count);
       }
       await this.reserveBuffer(record.sizeBytes, cancelled);
     } catch (error) {
       this.admitting.delete(entry);
-      const refused = this.refuse(admission.message, admission, error);
+      const refused = this.refuse(message, record, error);
       this.checkIdle();
       return refused;
     }
     this.admitting.delete(entry);
     // From here the message is pending: it settles through fail() or succeed() exactly once.
-    return this.enqueue(admission, record);
+    return this.enqueue(record);
   }
 
   /** Fails a message that never reached a lane; dead-letters it when its bytes exist. */
-  private refuse(message: OutboundMessage, admission: Admission | undefined, error: unknown): Promise<never> {
+  private refuse(
+    message: OutboundMessage,
+    record: PendingRecord | undefined,
+    error: unknown,
+  ): Promise<never> {
     const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
     this.metricsRecorder.failed++;
     const topic = typeof message?.topic === "string" ? message.topic : "";
-    this.telemetry?.ended(admission?.span, topic, undefined, e);
-    const record = admission?.record;
-    if (record && admission.deadLetterable && this.deadLetterWanted(e, message)) {
+    this.telemetry?.ended(record?.span, topic, undefined, e);
+    if (record?.placed && record.deadLetterable && this.deadLetterWanted(e, message)) {
       return this.deadLetter(message, record, e, 1, Date.now()).then((final) => {
         this.emitIf("failure", { message, error: final });
         throw final;
@@ -435,15 +434,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   /** Waits for buffer space per `onBufferFull`; gives the space back if close() cancels the wait. */
   private async reserveBuffer(bytes: number, cancelled: Promise<never>): Promise<void> {
     if (this.buffer.tryReserve(bytes)) return;
-    if (this.options.onBufferFull === "reject") {
-      this.metricsRecorder.rejectedBufferFull++;
-      this.emitBackpressure(true, "buffer full");
-      throw new OutboundError(
-        "BUFFER_FULL",
-        `buffer full: ${this.buffer.usedBytes} of ${this.buffer.maxBytes} bytes in use (onBufferFull: "reject")`,
-        { transport: this.transportName },
-      );
-    }
+    if (this.options.onBufferFull === "reject") throw this.bufferFull();
     this.metricsRecorder.blockedSends++;
     this.emitBackpressure(true, "buffer full");
     const reservation = this.buffer.reserve(bytes, this.options.maxBlockMs);
@@ -486,30 +477,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return this.sticky.current(message.topic, count);
   }
 
-  private enqueue(admission: Admission, record: OutboundRecord): Promise<DeliveryReport> {
-    return new Promise<DeliveryReport>((resolve, reject) => {
-      const { message, startedAt } = admission;
-      const pending: Pending = {
-        message,
-        record,
-        startedAt,
-        deadline: startedAt + this.options.deliveryTimeoutMs,
-        enqueuedAt: performance.now(),
-        sticky: message.key === undefined && message.partition === undefined && !this.parts.partitionKeyless,
-        settled: false,
-        lastError: undefined,
-        firstFailureAt: undefined,
-        span: admission.span,
-        deadLetterable: admission.deadLetterable,
-        resolve,
-        reject,
-      };
-      this.pendingCount++;
-      if (this.sweeper === undefined) this.startSweeper();
-      const lane = this.laneFor(record.topic, record.partition);
-      lane.push(pending);
-      this.scheduleDrain(lane);
+  private enqueue(record: PendingRecord): Promise<DeliveryReport> {
+    const promise = new Promise<DeliveryReport>((resolve, reject) => {
+      record.resolve = resolve;
+      record.reject = reject;
     });
+    this.pendingCount++;
+    if (this.sweeper === undefined) this.startSweeper();
+    const lane = this.laneFor(record.topic, record.partition);
+    lane.push(record);
+    this.scheduleDrain(lane);
+    return promise;
   }
 
   private laneFor(topic: string, partition: number): Lane {
@@ -559,12 +537,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
         linger === 0 ||
         this.flushing > 0 ||
         this.closing ||
-        head.record.attempt > 1 ||
+        head.attempt > 1 ||
         lane.queue.length >= this.maxRecords ||
         lane.queuedBytes >= this.maxBytes ||
-        now - head.enqueuedAt >= linger;
+        now - head.startedAt >= linger;
       if (!ready) {
-        this.wakeLane(lane, head.enqueuedAt + linger);
+        this.wakeLane(lane, head.startedAt + linger);
         return;
       }
       const records = this.takeBatch(lane, now);
@@ -587,26 +565,26 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   /** Cuts a batch from the lane's head within the record and byte limits, failing expired records. */
-  private takeBatch(lane: Lane, now: number): Pending[] {
-    const batch: Pending[] = [];
+  private takeBatch(lane: Lane, now: number): PendingRecord[] {
+    const batch: PendingRecord[] = [];
     let bytes = 0;
     while (batch.length < this.maxRecords) {
       const head = lane.queue.peek();
       if (!head) break;
-      if (batch.length > 0 && bytes + head.record.sizeBytes > this.maxBytes) break;
+      if (batch.length > 0 && bytes + head.sizeBytes > this.maxBytes) break;
       lane.shift();
       if (head.settled) continue;
-      if (now >= head.deadline) {
+      if (now >= head.startedAt + this.deliveryTimeoutMs) {
         this.fail(head, this.expiredError(head, now));
         continue;
       }
       batch.push(head);
-      bytes += head.record.sizeBytes;
+      bytes += head.sizeBytes;
     }
     return batch;
   }
 
-  private dispatch(lane: Lane, records: Pending[], now: number): void {
+  private dispatch(lane: Lane, records: PendingRecord[], now: number): void {
     const transport = this.transport!;
     lane.inFlight++;
     let earliest = Number.POSITIVE_INFINITY;
@@ -615,10 +593,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
     const batchRecords: OutboundRecord[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const p = records[i]!;
-      if (p.deadline < earliest) earliest = p.deadline;
-      bytes += p.record.sizeBytes;
+      if (p.startedAt < earliest) earliest = p.startedAt;
+      bytes += p.sizeBytes;
       if (p.sticky) stickyUsed = true;
-      batchRecords[i] = p.record;
+      batchRecords[i] = p;
     }
     if (this.telemetry) {
       const partitioned = this.caps!.partitioned;
@@ -629,7 +607,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
       const count = this.partitionCache?.cached(lane.topic);
       if (count !== undefined && count > 1) this.sticky.next(lane.topic, count, lane.partition);
     }
-    const timeoutMs = Math.max(1, Math.min(this.options.requestTimeoutMs, Math.ceil(earliest - now)));
+    const timeoutMs = Math.max(
+      1,
+      Math.min(this.options.requestTimeoutMs, Math.ceil(earliest + this.deliveryTimeoutMs - now)),
+    );
     const request = new InFlightRequest(lane, records, now, timeoutMs);
     this.inFlight.add(request);
     this.watchRequest(request.expiresAt);
@@ -745,7 +726,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       results = undefined;
     }
     const now = performance.now();
-    const retry: Pending[] = [];
+    const retry: PendingRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       const p = records[i]!;
       if (p.settled) continue;
@@ -758,30 +739,34 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.checkIdle();
   }
 
-  private handleFailure(p: Pending, error: OutboundError, now: number, retry: Pending[]): void {
+  private handleFailure(p: PendingRecord, error: OutboundError, now: number, retry: PendingRecord[]): void {
     const e =
       error instanceof OutboundError
         ? error
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
     p.lastError = e;
     p.firstFailureAt ??= Date.now();
-    const nextDelay = backoffDelay(this.options.retry, p.record.attempt);
-    if (RETRYABLE_KINDS.has(e.kind) && !this.forced && now + nextDelay < p.deadline) {
+    const nextDelay = backoffDelay(this.options.retry, p.attempt);
+    if (
+      RETRYABLE_KINDS.has(e.kind) &&
+      !this.forced &&
+      now + nextDelay < p.startedAt + this.deliveryTimeoutMs
+    ) {
       retry.push(p);
       return;
     }
-    if (RETRYABLE_KINDS.has(e.kind) && now + nextDelay >= p.deadline) {
+    if (RETRYABLE_KINDS.has(e.kind) && now + nextDelay >= p.startedAt + this.deliveryTimeoutMs) {
       this.fail(
         p,
         new OutboundError(
           e.code === "TIMEOUT" ? "TIMEOUT" : e.code,
-          `${stripPrefix(e.message)} (gave up after ${p.record.attempt} attempt(s): deliveryTimeoutMs ${this.options.deliveryTimeoutMs} ms would pass before the next retry)`,
+          `${stripPrefix(e.message)} (gave up after ${p.attempt} attempt(s): deliveryTimeoutMs ${this.options.deliveryTimeoutMs} ms would pass before the next retry)`,
           {
             transport: this.transportName,
             kind: e.kind,
             cause: e,
             brokerCode: e.brokerCode,
-            details: { attempts: p.record.attempt },
+            details: { attempts: p.attempt },
           },
         ),
       );
@@ -790,11 +775,11 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.fail(p, e);
   }
 
-  private scheduleRetry(lane: Lane, retry: Pending[], now: number): void {
+  private scheduleRetry(lane: Lane, retry: PendingRecord[], now: number): void {
     let attempt = 1;
     for (const p of retry) {
-      p.record.attempt++;
-      if (p.record.attempt > attempt) attempt = p.record.attempt;
+      p.attempt++;
+      if (p.attempt > attempt) attempt = p.attempt;
     }
     this.metricsRecorder.retries += retry.length;
     this.telemetry?.retried(lane.topic, retry.length);
@@ -806,7 +791,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         this.emit("retry", {
           message: p.message,
           error: p.lastError!,
-          attempt: p.record.attempt,
+          attempt: p.attempt,
           delayMs: delay,
         });
       }
@@ -824,40 +809,40 @@ export class ProducerEngine extends EventEmitter implements Producer {
     );
   }
 
-  private succeed(p: Pending, r: RecordSuccess, now: number): void {
+  private succeed(p: PendingRecord, r: RecordSuccess, now: number): void {
     p.settled = true;
     this.release(p);
     const report: DeliveryReport = {
-      topic: p.record.topic,
-      partition: r.partition ?? (this.caps!.partitioned ? p.record.partition : undefined),
+      topic: p.topic,
+      partition: r.partition ?? (this.caps!.partitioned ? p.partition : undefined),
       offset: r.offset,
       messageId: r.messageId,
-      timestamp: r.timestamp ?? p.record.timestamp,
-      attempts: p.record.attempt,
+      timestamp: r.timestamp ?? p.timestamp,
+      attempts: p.attempt,
       acknowledged: r.acknowledged ?? this.options.acks !== "none",
       latencyMs: now - p.startedAt,
     };
     this.metricsRecorder.acked++;
     this.metricsRecorder.latency.record(report.latencyMs);
-    this.telemetry?.ended(p.span, p.record.topic, report, undefined);
+    this.telemetry?.ended(p.span, p.topic, report, undefined);
     p.resolve(report);
     if (this.listenerCount("ack") > 0) this.emit("ack", { message: p.message, report });
   }
 
-  private fail(p: Pending, error: OutboundError): void {
+  private fail(p: PendingRecord, error: OutboundError): void {
     if (p.settled) return;
     p.settled = true;
     this.release(p);
     this.metricsRecorder.failed++;
     this.metricsRecorder.latency.record(performance.now() - p.startedAt);
-    this.telemetry?.ended(p.span, p.record.topic, undefined, error);
+    this.telemetry?.ended(p.span, p.topic, undefined, error);
     this.logger.warn(
-      { topic: p.record.topic, code: error.code, kind: error.kind, attempts: p.record.attempt },
+      { topic: p.topic, code: error.code, kind: error.kind, attempts: p.attempt },
       `message not delivered: ${error.message}`,
     );
     if (p.deadLetterable && this.deadLetterWanted(error, p.message)) {
       const firstFailure = p.firstFailureAt ?? Date.now();
-      this.deadLetter(p.message, p.record, error, p.record.attempt, firstFailure).then((final) => {
+      this.deadLetter(p.message, p, error, p.attempt, firstFailure).then((final) => {
         p.reject(final);
         this.emitIf("failure", { message: p.message, error: final });
       });
@@ -943,17 +928,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
       });
   }
 
-  private release(p: Pending): void {
+  private release(p: PendingRecord): void {
     this.pendingCount--;
-    this.buffer.release(p.record.sizeBytes);
+    this.buffer.release(p.sizeBytes);
   }
 
-  private expiredError(p: Pending, now: number): OutboundError {
+  private expiredError(p: PendingRecord, now: number): OutboundError {
     const mayBeHeld = p.lastError?.kind === "unknown-outcome";
     const last = p.lastError ? `; last error: ${stripPrefix(p.lastError.message)}` : "";
     return new OutboundError(
       "TIMEOUT",
-      `not delivered within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms, ${Math.round(now - p.startedAt)} ms elapsed, ${p.record.attempt} attempt(s))${last}`,
+      `not delivered within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms, ${Math.round(now - p.startedAt)} ms elapsed, ${p.attempt} attempt(s))${last}`,
       {
         transport: this.transportName,
         kind: mayBeHeld ? "unknown-outcome" : "retriable",
@@ -971,7 +956,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       for (const lane of this.lanes.values()) {
         for (
           let head = lane.queue.peek();
-          head && (head.settled || now >= head.deadline);
+          head && (head.settled || now >= head.startedAt + this.deliveryTimeoutMs);
           head = lane.queue.peek()
         ) {
           lane.shift();
@@ -1059,11 +1044,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   /** Checks, serializes and partitions a message for a transaction, outside the lanes. */
   private async prepareTransactional(message: OutboundMessage): Promise<OutboundRecord> {
-    const admission = this.begin(message, undefined);
-    const value = await admission.serialized;
-    const deadline = admission.startedAt + this.options.deliveryTimeoutMs;
+    checkMessage(message, this.caps!, this.transportName);
+    const record = new PendingRecord(message, this.parts.serializer.contentType, true, performance.now());
+    const value = await this.begin(record, undefined);
+    const deadline = record.startedAt + this.deliveryTimeoutMs;
     const count = await this.partitionCache!.get(message.topic, deadline);
-    return this.place(admission, value, count);
+    this.place(record, value, count);
+    return record;
   }
 
   // ---------------------------------------------------------------- flush and close

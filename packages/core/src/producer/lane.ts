@@ -1,5 +1,5 @@
 import { Deque } from "./deque.js";
-import type { Pending } from "./pending.js";
+import type { PendingRecord } from "./pending.js";
 
 /**
  * The queue for one topic and partition. Batches are cut from its head; retried records go
@@ -7,7 +7,7 @@ import type { Pending } from "./pending.js";
  * which is what keeps per-key order under retries.
  */
 export class Lane {
-  readonly queue = new Deque<Pending>();
+  readonly queue = new Deque<PendingRecord>();
   queuedBytes = 0;
   inFlight = 0;
   /** `performance.now()` before which nothing is sent (retry backoff). */
@@ -21,20 +21,20 @@ export class Lane {
     readonly partition: number,
   ) {}
 
-  push(p: Pending): void {
+  push(p: PendingRecord): void {
     this.queue.push(p);
-    this.queuedBytes += p.record.sizeBytes;
+    this.queuedBytes += p.sizeBytes;
   }
 
-  shift(): Pending | undefined {
+  shift(): PendingRecord | undefined {
     const p = this.queue.shift();
-    if (p) this.queuedBytes -= p.record.sizeBytes;
+    if (p) this.queuedBytes -= p.sizeBytes;
     return p;
   }
 
-  requeueFront(items: Pending[]): void {
+  requeueFront(items: PendingRecord[]): void {
     this.queue.unshiftAll(items);
-    for (const p of items) this.queuedBytes += p.record.sizeBytes;
+    for (const p of items) this.queuedBytes += p.sizeBytes;
   }
 
   clearWake(): void {

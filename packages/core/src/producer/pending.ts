@@ -1,27 +1,71 @@
 import type { Span } from "@opentelemetry/api";
 import type { OutboundError } from "../errors/index.js";
-import type { DeliveryReport, OutboundMessage, OutboundRecord } from "../message/index.js";
+import type { DeliveryReport, Headers, OutboundMessage, OutboundRecord } from "../message/index.js";
 
-/** A message the engine has accepted and must settle exactly once. */
-export interface Pending {
-  readonly message: OutboundMessage;
-  readonly record: OutboundRecord;
-  /** `performance.now()` at `send()`. */
+/** Shared by every record sent without headers; a writer gets a fresh object instead (see `writableHeaders`). */
+export const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
+const EMPTY_VALUE = new Uint8Array(0);
+
+const unset = (): void => {};
+
+/**
+ * One accepted message, from `send()` until it settles exactly once. It is also the record the
+ * transport receives: one object per buffered message instead of a record plus bookkeeping
+ * around it, because the engine's per-message overhead is what a producer holding a large
+ * backlog pays for in memory.
+ */
+export class PendingRecord implements OutboundRecord {
+  topic: string;
+  partition: number;
+  key: Uint8Array | undefined = undefined;
+  value: Uint8Array = EMPTY_VALUE;
+  headers: Headers;
+  contentType: string;
+  timestamp = 0;
+  id: string | undefined;
+  delayMs: number | undefined;
+  attempt = 1;
+  /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
+  sizeBytes = -1;
+
+  /** `performance.now()` at `send()`; the delivery deadline and linger run from here. */
   readonly startedAt: number;
-  /** `performance.now()` after which the message fails with TIMEOUT. */
-  readonly deadline: number;
-  /** When it entered its lane, for `lingerMs`. */
-  enqueuedAt: number;
+  settled = false;
   /** Keyless and placed by the sticky partitioner. */
-  readonly sticky: boolean;
-  settled: boolean;
+  sticky = false;
   /** The last failure, kept so a later timeout can say whether the broker may hold the message. */
-  lastError: OutboundError | undefined;
-  firstFailureAt: number | undefined;
-  /** The OpenTelemetry span, when tracing is on. */
-  readonly span: Span | undefined;
-  /** False for dead-letter copies, so they are never dead-lettered again. */
-  readonly deadLetterable: boolean;
-  resolve(report: DeliveryReport): void;
-  reject(error: OutboundError): void;
+  lastError: OutboundError | undefined = undefined;
+  firstFailureAt: number | undefined = undefined;
+  /** The OpenTelemetry span, when a recording tracer is registered. */
+  span: Span | undefined = undefined;
+  resolve: (report: DeliveryReport) => void = unset;
+  reject: (error: OutboundError) => void = unset;
+
+  constructor(
+    readonly message: OutboundMessage,
+    contentType: string,
+    /** False for dead-letter copies, so they are never dead-lettered again. */
+    readonly deadLetterable: boolean,
+    startedAt: number,
+  ) {
+    this.topic = message.topic;
+    this.partition = message.partition ?? 0;
+    this.headers = message.headers ? { ...message.headers } : NO_HEADERS;
+    this.contentType = contentType;
+    this.id = message.id;
+    this.delayMs = message.delayMs;
+    this.startedAt = startedAt;
+  }
+
+  /** Whether the value is bytes yet. */
+  get placed(): boolean {
+    return this.sizeBytes >= 0;
+  }
+
+  /** The headers, made a private object first if they are still the shared empty one. */
+  writableHeaders(): Headers {
+    if (this.headers === NO_HEADERS) this.headers = {};
+    return this.headers;
+  }
 }

@@ -1,6 +1,6 @@
 import type { SendContext } from "../transport/index.js";
 import type { Lane } from "./lane.js";
-import type { Pending } from "./pending.js";
+import type { PendingRecord } from "./pending.js";
 
 /**
  * One request to the transport, and the {@link SendContext} the transport receives with it. The
@@ -17,7 +17,7 @@ export class InFlightRequest implements SendContext {
 
   constructor(
     readonly lane: Lane,
-    readonly records: Pending[],
+    readonly records: PendingRecord[],
     readonly startedAt: number,
     readonly timeoutMs: number,
   ) {

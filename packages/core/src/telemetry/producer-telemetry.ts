@@ -86,7 +86,7 @@ export class ProducerTelemetry {
    * `headers`. With no SDK registered the span is a no-op: no attributes are built, and only a
    * valid parent context (from an upstream service) is propagated.
    */
-  startSend(message: OutboundMessage, headers: Headers): Span | undefined {
+  startSend(message: OutboundMessage, carrier: { writableHeaders(): Headers }): Span | undefined {
     if (!this.tracer) return undefined;
     const api = this.api;
     const parent = api.context.active();
@@ -106,7 +106,7 @@ export class ProducerTelemetry {
       span.setAttributes(attributes);
     }
     if (api.trace.isSpanContextValid(span.spanContext())) {
-      api.propagation.inject(api.trace.setSpan(parent, span), headers);
+      api.propagation.inject(api.trace.setSpan(parent, span), carrier.writableHeaders());
     }
     return span.isRecording() ? span : undefined;
   }
