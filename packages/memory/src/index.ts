@@ -6,7 +6,12 @@ export {
   MemoryBroker,
   type TopicInfo,
 } from "./broker/memory-broker.js";
-export type { AddressedRecord, ProduceRecord, ProduceRequest } from "./broker/produce-request.js";
+export type {
+  AddressedRecord,
+  ProduceOptions,
+  ProduceRecord,
+  ProduceRequest,
+} from "./broker/produce-request.js";
 export { DEFAULT_BROKER_NAME, getMemoryBroker, removeMemoryBroker } from "./broker/registry.js";
 export { StoredMessage } from "./broker/stored-message.js";
 export type { MessageFilter } from "./broker/topic-log.js";

@@ -162,6 +162,68 @@ describe("MemoryBroker limits", () => {
   });
 });
 
+describe("MemoryBroker storage", () => {
+  it("stores the accepted records of a mixed batch at consecutive offsets, in order", async () => {
+    const broker = new MemoryBroker();
+    const bad = { ...record("x"), value: "not bytes" as unknown as Uint8Array };
+    const results = await broker.produce(
+      batch("t", [
+        record("a", { id: "1" }),
+        bad,
+        record("b", { key: bytes("k") }),
+        record("dup", { id: "1" }),
+        record("c", { headers: { h: "v" }, delayMs: 5 }),
+      ]),
+    );
+    expect(results.map((r) => (r.ok ? r.offset : r.error.code))).toEqual([
+      "0",
+      "INVALID_MESSAGE",
+      "1",
+      "0",
+      "2",
+    ]);
+    const stored = broker.messages("t");
+    expect(stored.map((m) => [m.offset, m.text(), m.keyText(), m.id, m.header("h"), m.delayMs])).toEqual([
+      ["0", "a", undefined, "1", undefined, undefined],
+      ["1", "b", "k", undefined, undefined, undefined],
+      ["2", "c", undefined, undefined, "v", 5],
+    ]);
+    expect(broker.stats()).toMatchObject({ stored: 3, duplicates: 1, rejectedRecords: 1 });
+  });
+
+  it("keeps every message's bytes across many requests, large values and reads in between", async () => {
+    const broker = new MemoryBroker({ maxMessageBytes: 4 * 1024 * 1024, maxBatchBytes: 64 * 1024 * 1024 });
+    const expected: number[] = [];
+    for (let n = 0; n < 40; n++) {
+      // Sizes from a few bytes to 1.5 MiB, so requests straddle and exceed the storage chunks.
+      const size = n % 5 === 4 ? 1536 * 1024 : 97 * (n + 1);
+      const value = new Uint8Array(size).fill(n);
+      await broker.produce(batch("t", [record(value)], 0));
+      value.fill(255);
+      expected.push(size);
+      if (n % 7 === 0) expect(broker.count("t")).toBe(broker.messages("t").length);
+    }
+    const stored = broker.messages("t");
+    expect(stored.map((m) => m.value.byteLength)).toEqual(expected);
+    stored.forEach((m, n) => {
+      expect(m.offset).toBe(String(n));
+      expect(m.value.every((b) => b === n)).toBe(true);
+      // Each message owns its bytes: nothing else can be reached through value.buffer.
+      expect(m.value.buffer.byteLength).toBe(m.value.byteLength);
+    });
+    expect(broker.messages("t")[3]).toBe(stored[3]);
+  });
+
+  it("restarts offsets and storage after clear", async () => {
+    const broker = new MemoryBroker();
+    await broker.produce(batch("t", [record("a"), record("b")]));
+    broker.clear("t");
+    const [result] = await broker.produce(batch("t", [record("c")]));
+    expect(result).toMatchObject({ ok: true, offset: "0" });
+    expect(broker.messages("t").map((m) => m.text())).toEqual(["c"]);
+  });
+});
+
 describe("MemoryBroker dedup window and FIFO groups", () => {
   it("acknowledges a duplicate id inside the window with the first copy's coordinates, storing it once", async () => {
     let now = 0;

@@ -84,6 +84,29 @@ describe("memoryTransport", () => {
     t.broker.faults.release();
   });
 
+  it("reads the engine's signal only when a fault holds the request", async () => {
+    // The engine creates a request's AbortController when its signal is first read.
+    const controller = new AbortController();
+    let reads = 0;
+    const context = {
+      get signal() {
+        reads += 1;
+        return controller.signal;
+      },
+      timeoutMs: 60_000,
+    };
+    const t = memoryTransport();
+    await expect(t.send(batch("t", [record("a")]), context)).resolves.toHaveLength(1);
+    expect(reads).toBe(0);
+    t.broker.faults.hang();
+    const held = t.send(batch("t", [record("b")]), context);
+    controller.abort();
+    await expect(held).rejects.toMatchObject({ code: "TIMEOUT", kind: "unknown-outcome" });
+    expect(reads).toBe(1);
+    t.broker.faults.release();
+    expect(t.broker.messages("t").map((m) => m.text())).toEqual(["a"]);
+  });
+
   it("fails connect and partitions while the broker is disconnected", async () => {
     const t = memoryTransport();
     t.broker.faults.disconnect();

@@ -1,5 +1,5 @@
 import { type BackpressureState, type ErrorCode, type ErrorKind, OutboundError } from "@outbound/core";
-import type { AddressedRecord } from "./produce-request.js";
+import type { AddressedRecord, ProduceOptions } from "./produce-request.js";
 
 /** The error an injected fault raises. `kind` defaults to the code's usual kind. */
 export interface InjectedError {
@@ -198,30 +198,49 @@ export class FaultInjector {
     return this.recordFailures.length > 0 || this.rules.size > 0;
   }
 
+  /** @internal True when a request would have to wait (latency, a hang or a pause). */
+  get holding(): boolean {
+    return this.latencyMs > 0 || this.jitterMs > 0 || this.isHung || this.flow.paused;
+  }
+
   /**
    * @internal Waits out latency, a hang and a pause. Rejects when the connection drops or the
-   * caller gives up first.
+   * caller gives up first (its signal aborts or its timeout passes).
    */
-  async hold(signal: AbortSignal | undefined): Promise<void> {
+  async hold(options: ProduceOptions | undefined): Promise<void> {
     const waitMs = this.latencyMs + (this.jitterMs > 0 ? Math.random() * this.jitterMs : 0);
     if (waitMs === 0 && !this.isHung && !this.flow.paused) return;
+    // Read here, not by the caller: the engine creates a request's signal on first read.
+    const signal = options?.signal;
+    const timeoutMs = options?.timeoutMs;
     await new Promise<void>((resolve, reject) => {
       let sleeping = waitMs > 0;
+      let expired = false;
       const timer = sleeping
         ? setTimeout(() => {
             sleeping = false;
             check();
           }, waitMs)
         : undefined;
+      const deadline =
+        timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0
+          ? setTimeout(() => {
+              expired = true;
+              check();
+            }, timeoutMs)
+          : undefined;
+      // Unreferenced, as AbortSignal.timeout's timer is: a hung request alone keeps no process alive.
+      deadline?.unref?.();
       const finish = (error?: OutboundError) => {
         clearTimeout(timer);
+        clearTimeout(deadline);
         this.waiters.delete(check);
         signal?.removeEventListener("abort", check);
         if (error) reject(error);
         else resolve();
       };
       const check = () => {
-        if (signal?.aborted) return finish(abandoned());
+        if (signal?.aborted || expired) return finish(abandoned());
         if (!this.isConnected) return finish(lostInFlight());
         if (sleeping || this.isHung || this.flow.paused) return;
         finish();

@@ -1,4 +1,4 @@
-import { type Headers, OutboundError, type RecordResult } from "@outbound/core";
+import { OutboundError, type RecordResult } from "@outbound/core";
 import {
   type MemoryBrokerOptions,
   type ResolvedBrokerOptions,
@@ -6,7 +6,7 @@ import {
 } from "./broker-options.js";
 import { formatBytes, recordSize } from "./byte-size.js";
 import { FaultInjector } from "./faults.js";
-import type { ProduceRecord, ProduceRequest } from "./produce-request.js";
+import type { ProduceOptions, ProduceRecord, ProduceRequest } from "./produce-request.js";
 import type { StoredMessage } from "./stored-message.js";
 import { type MessageFilter, TopicLog } from "./topic-log.js";
 
@@ -38,8 +38,6 @@ export interface BrokerStats {
   /** Records that failed on their own while the rest of their request went through. */
   rejectedRecords: number;
 }
-
-const utf8 = new TextDecoder();
 
 function failure(code: OutboundError["code"], message: string, brokerCode?: string): OutboundError {
   return new OutboundError(
@@ -135,22 +133,22 @@ export class MemoryBroker {
 
   /**
    * Handles one produce request: waits out injected latency, hangs and pauses, then stores each
-   * record or fails it on its own. Rejects only when the whole request fails.
+   * record or fails it on its own. Rejects only when the whole request fails. A held request is
+   * abandoned (not stored) when `options.signal` aborts or `options.timeoutMs` passes; both are
+   * read only when the request is actually held, so a `SendContext` can be passed as it is.
    */
-  async produce(request: ProduceRequest, signal?: AbortSignal): Promise<RecordResult[]> {
+  produce(request: ProduceRequest, options?: ProduceOptions | AbortSignal): Promise<RecordResult[]> {
     this.counters.requests += 1;
-    try {
-      if (!this.faults.connected) {
-        throw failure("BROKER_UNAVAILABLE", `memory broker ${this.name} is disconnected`, "DISCONNECTED");
+    // Nothing to wait for: answer without the async machinery, which cost more than the storing.
+    if (this.faults.connected && !this.faults.holding) {
+      try {
+        return Promise.resolve(this.admit(request));
+      } catch (error) {
+        this.counters.rejectedRequests += 1;
+        return Promise.reject(error);
       }
-      await this.faults.hold(signal);
-      const injected = this.faults.takeRequestFailure();
-      if (injected) throw injected;
-      return this.apply(request);
-    } catch (error) {
-      this.counters.rejectedRequests += 1;
-      throw error;
     }
+    return this.produceWhenReleased(request, options);
   }
 
   /** Stored messages of a topic, in append order (or one partition's, in offset order). */
@@ -245,6 +243,28 @@ export class MemoryBroker {
     return this.requireTopic(name);
   }
 
+  private async produceWhenReleased(
+    request: ProduceRequest,
+    options: ProduceOptions | AbortSignal | undefined,
+  ): Promise<RecordResult[]> {
+    try {
+      if (!this.faults.connected) {
+        throw failure("BROKER_UNAVAILABLE", `memory broker ${this.name} is disconnected`, "DISCONNECTED");
+      }
+      await this.faults.hold(options instanceof AbortSignal ? { signal: options } : options);
+      return this.admit(request);
+    } catch (error) {
+      this.counters.rejectedRequests += 1;
+      throw error;
+    }
+  }
+
+  private admit(request: ProduceRequest): RecordResult[] {
+    const injected = this.faults.takeRequestFailure();
+    if (injected) throw injected;
+    return this.apply(request);
+  }
+
   private apply(request: ProduceRequest): RecordResult[] {
     if (!Array.isArray(request?.records)) {
       throw failure("INVALID_MESSAGE", "a produce request needs a records array", "INVALID_REQUEST");
@@ -259,8 +279,39 @@ export class MemoryBroker {
       );
     }
     this.checkBatchLimits(records);
-    const results = records.map((record) => this.applyRecord(log, request, record));
-    if (results.some((r) => r.ok)) for (const listener of [...this.appendListeners]) listener();
+    const acknowledged = request.acks !== "none";
+    const results = new Array<RecordResult>(records.length);
+    // Offsets are handed out as records are accepted, so that a duplicate later in the same
+    // request finds the first copy; the bytes are copied once, after the loop.
+    let offset = log.nextOffset(partition);
+    let accepted: number[] | undefined;
+    let stored = 0;
+    let byteCount = 0;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as ProduceRecord;
+      const rejected = this.validate(log, record) ?? this.injectedRecordFailure(log, partition, record);
+      const first = rejected || record.id === undefined ? undefined : log.dedup.lookup(record.id);
+      if (rejected) {
+        this.counters.rejectedRecords += 1;
+        results[i] = { ok: false, error: rejected };
+      } else if (first !== undefined) {
+        this.counters.duplicates += 1;
+        results[i] = success(first.partition, first.offset, record.timestamp, acknowledged);
+      } else {
+        const coordinate = String(offset++);
+        if (record.id !== undefined) log.dedup.remember(record.id, partition, coordinate);
+        // With acks "none" a real producer learns nothing back, so no offset is reported.
+        results[i] = success(partition, coordinate, record.timestamp, acknowledged);
+        byteCount += (record.key?.byteLength ?? 0) + record.value.byteLength;
+        if (accepted === undefined && stored < i) accepted = indexesBelow(stored);
+        accepted?.push(i);
+        stored += 1;
+      }
+    }
+    if (stored === 0) return results;
+    log.append(partition, records, accepted, stored, byteCount, this.now());
+    this.counters.stored += stored;
+    if (this.appendListeners.size > 0) for (const listener of [...this.appendListeners]) listener();
     return results;
   }
 
@@ -284,50 +335,6 @@ export class MemoryBroker {
     }
   }
 
-  private applyRecord(log: TopicLog, request: ProduceRequest, record: ProduceRecord): RecordResult {
-    const rejected = this.validate(log, record) ?? this.injectedRecordFailure(log, request, record);
-    if (rejected) {
-      this.counters.rejectedRecords += 1;
-      return { ok: false, error: rejected };
-    }
-    const acknowledged = request.acks !== "none";
-    if (record.id !== undefined) {
-      const first = log.dedup.lookup(record.id);
-      if (first) {
-        this.counters.duplicates += 1;
-        return {
-          ok: true,
-          partition: first.partition,
-          ...(acknowledged ? { offset: first.offset } : {}),
-          timestamp: record.timestamp,
-          acknowledged,
-        };
-      }
-    }
-    const stored = log.append({
-      partition: request.partition,
-      key: record.key && new Uint8Array(record.key),
-      value: new Uint8Array(record.value),
-      headers: copyHeaders(record.headers),
-      contentType: record.contentType,
-      timestamp: record.timestamp,
-      appendedAt: this.now(),
-      id: record.id,
-      delayMs: record.delayMs,
-      group: log.fifo && record.key ? utf8.decode(record.key) : undefined,
-    });
-    if (record.id !== undefined) log.dedup.remember(record.id, stored.partition, stored.offset);
-    this.counters.stored += 1;
-    // With acks "none" a real producer learns nothing back, so no offset is reported.
-    return {
-      ok: true,
-      partition: stored.partition,
-      ...(acknowledged ? { offset: stored.offset } : {}),
-      timestamp: record.timestamp,
-      acknowledged,
-    };
-  }
-
   /** The broker's own checks, which hold whatever the client checked before sending. */
   private validate(log: TopicLog, record: ProduceRecord): OutboundError | undefined {
     if (
@@ -336,7 +343,8 @@ export class MemoryBroker {
     ) {
       return failure("INVALID_MESSAGE", "key and value must be bytes (Uint8Array)", "INVALID_RECORD");
     }
-    for (const value of Object.values(record.headers ?? {})) {
+    for (const name in record.headers) {
+      const value: unknown = record.headers[name];
       if (typeof value !== "string" && !(value instanceof Uint8Array)) {
         return failure(
           "INVALID_MESSAGE",
@@ -379,20 +387,26 @@ export class MemoryBroker {
 
   private injectedRecordFailure(
     log: TopicLog,
-    request: ProduceRequest,
+    partition: number,
     record: ProduceRecord,
   ): OutboundError | undefined {
     if (!this.faults.hasRecordFaults) return undefined;
-    return this.faults.takeRecordFailure({ ...record, topic: log.name, partition: request.partition });
+    return this.faults.takeRecordFailure({ ...record, topic: log.name, partition });
   }
 }
 
-function copyHeaders(headers: Headers): Headers {
-  const copy: Headers = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    copy[name] = typeof value === "string" ? value : new Uint8Array(value);
-  }
-  return copy;
+// One literal per shape, so every result of a kind shares a hidden class.
+function success(partition: number, offset: string, timestamp: number, acknowledged: boolean): RecordResult {
+  return acknowledged
+    ? { ok: true, partition, offset, timestamp, acknowledged: true }
+    : { ok: true, partition, timestamp, acknowledged: false };
+}
+
+/** [0, 1, ..., n - 1]: the records accepted before the first one that was not. */
+function indexesBelow(n: number): number[] {
+  const indexes: number[] = [];
+  for (let i = 0; i < n; i++) indexes.push(i);
+  return indexes;
 }
 
 function emptyStats(): BrokerStats {

@@ -24,3 +24,14 @@ export interface AddressedRecord extends ProduceRecord {
   topic: string;
   partition: number;
 }
+
+/**
+ * When a held request (latency, hang, pause) is abandoned. The engine's `SendContext` fits this
+ * shape; `signal` is read only once a request is actually held.
+ */
+export interface ProduceOptions {
+  /** Abandons the request, unstored, when it aborts. */
+  readonly signal?: AbortSignal | undefined;
+  /** Abandons the request, unstored, after this many milliseconds of being held. */
+  readonly timeoutMs?: number | undefined;
+}

@@ -54,12 +54,13 @@ export class MemoryTransport implements Transport {
     return this.broker.partitionsFor(topic);
   }
 
-  async send(batch: RecordBatch, context?: SendContext): Promise<RecordResult[]> {
-    this.assertOpen();
-    // The engine aborts `signal` itself, but a transport must not rely on that to settle.
-    const signals = [context?.signal, timeoutSignal(context?.timeoutMs)].filter((s) => s !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    return this.broker.produce(batch, signal);
+  send(batch: RecordBatch, context?: SendContext): Promise<RecordResult[]> {
+    if (this.state === "closed") return Promise.reject(closed());
+    // The context goes down as it is: the broker reads its signal and sets a timer for its
+    // timeoutMs (the engine aborts the signal itself, but a transport must not rely on that to
+    // settle) only when a fault holds the request. Building a combined signal per request here
+    // was ~29% of a serial send's CPU.
+    return this.broker.produce(batch, context);
   }
 
   async close(): Promise<void> {
@@ -79,16 +80,12 @@ export class MemoryTransport implements Transport {
   }
 
   private assertOpen(): void {
-    if (this.state === "closed") {
-      throw new OutboundError("CLOSED", "transport is closed", { transport: this.name });
-    }
+    if (this.state === "closed") throw closed();
   }
 }
 
-function timeoutSignal(timeoutMs: number | undefined): AbortSignal | undefined {
-  return timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0
-    ? AbortSignal.timeout(timeoutMs)
-    : undefined;
+function closed(): OutboundError {
+  return new OutboundError("CLOSED", "transport is closed", { transport: "memory" });
 }
 
 /**
