@@ -963,9 +963,16 @@ export class ProducerEngine extends EventEmitter implements Producer {
           if (!head.settled) this.fail(head, this.expiredError(head, now));
         }
       }
+      // Stopped here rather than whenever the producer goes idle: a producer sending one
+      // message at a time would otherwise create and clear an interval per message.
+      if (this.pendingCount === 0) this.stopSweeper();
       this.checkIdle();
     }, 100);
     this.sweeper.unref?.();
+  }
+
+  private stopSweeper(): void {
+    this.stopSweeper();
   }
 
   // ---------------------------------------------------------------- backpressure
@@ -1079,10 +1086,6 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private checkIdle(): void {
     if (this.pendingCount !== 0 || this.admitting.size !== 0 || this.deadLettering !== 0) return;
-    if (this.sweeper !== undefined) {
-      clearInterval(this.sweeper);
-      this.sweeper = undefined;
-    }
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
@@ -1107,8 +1110,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     ]);
     clearTimeout(timer);
     const undelivered: Undelivered[] = timedOut ? this.forceClose(timeoutMs) : [];
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.stopSweeper();
     if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
     this.requestTimer = undefined;
     for (const lane of this.lanes.values()) lane.clearWake();
