@@ -972,7 +972,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   private stopSweeper(): void {
-    this.stopSweeper();
+    if (this.sweeper !== undefined) clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 
   // ---------------------------------------------------------------- backpressure
