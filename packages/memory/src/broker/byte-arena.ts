@@ -9,13 +9,19 @@ const CHUNK_BYTES = 1024 * 1024;
  */
 export class ByteArena {
   private chunk = new Uint8Array(0);
+  // Starts with the empty chunk, where requests of empty values and no keys are "copied".
+  private readonly chunks: Uint8Array[] = [this.chunk];
   private used = 0;
 
-  /** Makes room for `bytes` contiguous bytes and returns where they start in {@link current}. */
+  /**
+   * Makes room for `bytes` contiguous bytes in the chunk numbered {@link currentId} and returns
+   * where they start in it.
+   */
   reserve(bytes: number): number {
     if (this.used + bytes > this.chunk.byteLength) {
       // A request larger than a chunk gets a chunk of its own; the old chunk's tail stays unused.
       this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, bytes));
+      this.chunks.push(this.chunk);
       this.used = 0;
     }
     const start = this.used;
@@ -26,5 +32,15 @@ export class ByteArena {
   /** The chunk the last {@link reserve} made room in. */
   get current(): Uint8Array {
     return this.chunk;
+  }
+
+  /** The number of the chunk the last {@link reserve} made room in. */
+  get currentId(): number {
+    return this.chunks.length - 1;
+  }
+
+  /** A copy of the bytes from `start` to `end` of chunk `id`. */
+  slice(id: number, start: number, end: number): Uint8Array {
+    return (this.chunks[id] as Uint8Array).slice(start, end);
   }
 }

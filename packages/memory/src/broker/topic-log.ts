@@ -1,8 +1,8 @@
 import { ByteArena } from "./byte-arena.js";
 import { DedupWindow } from "./dedup-window.js";
 import type { ProduceRecord } from "./produce-request.js";
+import { RecordBlock } from "./record-block.js";
 import type { StoredMessage } from "./stored-message.js";
-import { StoredSegment } from "./stored-segment.js";
 
 /** How a topic was created. */
 export interface TopicSettings {
@@ -24,11 +24,9 @@ const utf8 = new TextEncoder();
 
 /** One topic's partitions: append-only logs with their own offsets, plus the topic's dedup window. */
 export class TopicLog {
-  // Each partition's segments in offset order, and how many records they hold.
-  private logs: StoredSegment[][];
+  // Every partition's records in the order they were appended; offsets are kept per record.
+  private blocks: RecordBlock[] = [];
   private counts: number[];
-  // Every partition's segments in the order they were appended, for whole-topic reads.
-  private appendOrder: StoredSegment[] = [];
   private total = 0;
   private arena = new ByteArena();
   readonly dedup: DedupWindow;
@@ -39,7 +37,6 @@ export class TopicLog {
     dedupWindowMs: () => number,
     now: () => number,
   ) {
-    this.logs = Array.from({ length: settings.partitions }, () => []);
     this.counts = new Array<number>(settings.partitions).fill(0);
     this.dedup = new DedupWindow(dedupWindowMs, now);
   }
@@ -58,10 +55,7 @@ export class TopicLog {
 
   /** Adds partitions; existing messages stay where they are, as in Kafka. */
   growTo(partitions: number): void {
-    while (this.logs.length < partitions) {
-      this.logs.push([]);
-      this.counts.push(0);
-    }
+    while (this.counts.length < partitions) this.counts.push(0);
     this.settings = { ...this.settings, partitions };
   }
 
@@ -86,27 +80,29 @@ export class TopicLog {
     appendedAt: number,
   ): void {
     const base = this.nextOffset(partition);
-    const segment = StoredSegment.copy(
-      records,
-      accepted,
-      count,
-      byteCount,
-      this.arena,
-      partition,
-      base,
-      appendedAt,
-    );
-    (this.logs[partition] as StoredSegment[]).push(segment);
-    this.appendOrder.push(segment);
-    this.counts[partition] = base + segment.length;
-    this.total += segment.length;
+    // One reservation per request, so its records sit next to each other in one chunk.
+    let position = this.arena.reserve(byteCount);
+    let block = this.blocks[this.blocks.length - 1];
+    for (let n = 0; n < count; n++) {
+      if (block === undefined || block.full) {
+        block = RecordBlock.after(block);
+        this.blocks.push(block);
+      }
+      const record = records[accepted === undefined ? n : (accepted[n] as number)] as ProduceRecord;
+      position = block.push(record, this.arena, position, partition, base + n, appendedAt);
+    }
+    this.counts[partition] = base + count;
+    this.total += count;
   }
 
   messages(filter: MessageFilter = {}): StoredMessage[] {
-    const segments = filter.partition === undefined ? this.appendOrder : (this.logs[filter.partition] ?? []);
+    const { partition } = filter;
     let result: StoredMessage[] = [];
-    for (const segment of segments) {
-      for (const message of segment.messages(this.name, this.settings.fifo)) result.push(message);
+    for (const block of this.blocks) {
+      for (let n = 0; n < block.length; n++) {
+        if (partition !== undefined && block.partitionOf(n) !== partition) continue;
+        result.push(block.message(n, this.name, this.settings.fifo, this.arena));
+      }
     }
     if (filter.key !== undefined) {
       const key = typeof filter.key === "string" ? utf8.encode(filter.key) : filter.key;
@@ -122,9 +118,8 @@ export class TopicLog {
 
   /** Empties every partition and restarts offsets at 0, so each test starts from a known state. */
   clear(): void {
-    this.logs = this.logs.map(() => []);
+    this.blocks = [];
     this.counts = this.counts.map(() => 0);
-    this.appendOrder = [];
     this.total = 0;
     this.arena = new ByteArena();
     this.dedup.clear();
