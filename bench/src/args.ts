@@ -1,3 +1,4 @@
+import type { GridKind } from "./plan.js";
 import { TRANSPORTS, type TransportName } from "./types.js";
 
 export interface BenchArgs {
@@ -10,16 +11,21 @@ export interface BenchArgs {
   noDocs: boolean;
   /** Override the number of ABBA rounds. */
   rounds: number | undefined;
+  /** The full run's workload grid: one factor at a time, or every combination. */
+  grid: GridKind;
   /** Re-render the table, charts and docs from a JSON file an earlier run wrote; runs nothing. */
   report: string | undefined;
 }
 
-export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--cpu-prof] [--no-docs]
+export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--cpu-prof] [--no-docs]
 
   --transport  memory, kafka, rabbitmq, sqs, pulsar (repeat, or comma-separate); default all
-  --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 1 s warmup, 3 s trials
+  --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 0.5 s warmup, 1.5 s trials
+  (full: every workload, 5 rounds, 1 s warmup, 3 s trials)
   --json       also write every trial and summary to this file
   --rounds     ABBA rounds per comparison (full run default 5)
+  --grid       full run's workloads: axes (default; each size, keyed, 8 partitions, one factor at a
+               time from 100 B unkeyed on 1 partition) or factorial (every combination, ~2x longer)
   --cpu-prof   write V8 CPU profiles of the Outbound trials to bench/results/profiles
   --no-docs    do not rewrite docs/performance.md and bench/results/*.svg
   --report     re-render table, charts and docs from a JSON an earlier run wrote (runs nothing)`;
@@ -33,6 +39,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     noDocs: false,
     rounds: undefined,
     report: undefined,
+    grid: "axes",
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -47,7 +54,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (arg === "--no-docs") out.noDocs = true;
     else if (arg === "--json") out.json = value();
     else if (arg === "--report") out.report = value();
-    else if (arg === "--rounds") {
+    else if (arg === "--grid") {
+      const g = value();
+      if (g !== "axes" && g !== "factorial") throw new Error("--grid must be axes or factorial");
+      out.grid = g;
+    } else if (arg === "--rounds") {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error("--rounds must be a positive integer");
       out.rounds = n;

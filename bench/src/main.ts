@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   let order = 0;
 
   for (const transport of args.transports) {
-    const groups = planFor(transport, args.quick).map(
+    const groups = planFor(transport, args.quick, args.grid).map(
       (g): Group => ({ ...g, rounds: g.rounds === 1 ? 1 : timing.rounds }),
     );
     for (const group of groups) {
