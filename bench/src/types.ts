@@ -103,6 +103,11 @@ export interface TrialResult {
   unfinished?: number;
   /** buffered mode: heap+external bytes per held message, after GC. */
   bytesPerBufferedMessage?: number;
+  /**
+   * What one pending promise with its resolve and reject functions weighs in the same process:
+   * the floor for any API that returns a promise per send, included in bytesPerBufferedMessage.
+   */
+  promiseBytes?: number;
   /** Free-form facts the driver wants in the report (e.g. "java: enable.idempotence=true"). */
   notes?: string[];
 }

@@ -46,6 +46,7 @@ export async function measureBuffered(spec: TrialSpec, payloads: Payloads): Prom
   await settle();
   const after = weigh();
   const pending = producer.metrics().pending;
+  const promiseBytes = weighPromises(held, weigh);
   return {
     ok: true,
     messages: held,
@@ -54,9 +55,37 @@ export async function measureBuffered(spec: TrialSpec, payloads: Payloads): Prom
     msgPerSec: 0,
     mbPerSec: 0,
     bytesPerBufferedMessage: (after - before) / held,
+    promiseBytes,
     rssGrowthBytes: process.memoryUsage.rss() - rss0,
     notes: [`${pending} messages pending in the engine when weighed`],
   };
+}
+
+/**
+ * Weighs `n` pending promises holding their resolve and reject functions, as the engine holds
+ * them.
+ */
+function weighPromises(n: number, weigh: () => number): number {
+  // Filled before weighing, so the arrays' own storage is not counted.
+  const slots = <T>(): (T | null)[] => {
+    const a: (T | null)[] = [];
+    for (let i = 0; i < n; i++) a.push(null);
+    return a;
+  };
+  const promises = slots<Promise<void>>();
+  const resolves = slots<() => void>();
+  const rejects = slots<(e: unknown) => void>();
+  const before = weigh();
+  for (let i = 0; i < n; i++) {
+    promises[i] = new Promise<void>((resolve, reject) => {
+      resolves[i] = resolve;
+      rejects[i] = reject;
+    });
+  }
+  const bytes = (weigh() - before) / n;
+  // Keep them reachable until weighed.
+  if (promises.length + resolves.length + rejects.length !== 3 * n) throw new Error("unreachable");
+  return bytes;
 }
 
 async function settle(): Promise<void> {

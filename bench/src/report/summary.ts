@@ -35,6 +35,7 @@ export interface TargetSummary {
   eventLoopP99Ms: number | undefined;
   latency: { p50: number; p99: number; p999: number } | undefined;
   bytesPerBufferedMessage: number | undefined;
+  promiseBytes: number | undefined;
   rejected: number | undefined;
   unfinished: number | undefined;
   /** Outbound (the group's first target) over this target, paired by round. */
@@ -108,6 +109,7 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
           }
         : undefined,
       bytesPerBufferedMessage: medianOf(ok, (r) => r.bytesPerBufferedMessage),
+      promiseBytes: medianOf(ok, (r) => r.promiseBytes),
       rejected: medianOf(ok, (r) => r.rejected),
       unfinished: medianOf(ok, (r) => r.unfinished),
       ratio: index === 0 || group.kind === "open" ? undefined : ratioTo(t),
@@ -262,7 +264,11 @@ export function verdicts(groups: GroupSummary[]): Verdict[] {
     out.push({
       id: "P7",
       text: "memory per buffered message <= 256 B overhead",
-      measured: `${buffered.bytesPerBufferedMessage.toFixed(0)} B per message (heap + external after GC, payload shared)`,
+      measured: `${buffered.bytesPerBufferedMessage.toFixed(0)} B per message (heap + external after GC, payload shared)${
+        buffered.promiseBytes === undefined
+          ? ""
+          : `, of which ${buffered.promiseBytes.toFixed(0)} B is the promise send() returns with its resolve/reject functions`
+      }`,
       met: buffered.bytesPerBufferedMessage <= 256,
     });
   return out;
