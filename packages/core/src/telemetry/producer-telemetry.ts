@@ -33,7 +33,8 @@ export class ProducerTelemetry {
   private readonly batchSize: Histogram | undefined;
   private readonly retries: Counter | undefined;
   private readonly deadLettered: Counter | undefined;
-  private readonly attributeCache = new Map<string, Attributes>();
+  /** Per topic: the success attributes, and the failure attributes per error code. */
+  private readonly attributeCache = new Map<string, { ok: Attributes; failed: Map<string, Attributes> }>();
 
   constructor(
     private readonly api: OpenTelemetryApi,
@@ -105,7 +106,10 @@ export class ProducerTelemetry {
       }
       span.setAttributes(attributes);
     }
-    if (api.trace.isSpanContextValid(span.spanContext())) {
+    // The no-op span of a trace-less send carries the shared invalid context: skip validating it
+    // (a regex over the ids) for every message.
+    const spanContext = span.spanContext();
+    if (spanContext !== api.INVALID_SPAN_CONTEXT && api.trace.isSpanContextValid(spanContext)) {
       api.propagation.inject(api.trace.setSpan(parent, span), carrier.writableHeaders());
     }
     return span.isRecording() ? span : undefined;
@@ -159,14 +163,22 @@ export class ProducerTelemetry {
    * fresh object, the largest engine cost when metrics were on (profiled by the bench).
    */
   private attributesFor(topic: string, errorCode: string | undefined): Attributes {
-    const key = errorCode === undefined ? topic : `${topic}\u0000${errorCode}`;
-    let attributes = this.attributeCache.get(key);
-    if (!attributes) {
-      attributes = { ...this.base, [ATTR.destination]: topic, [ATTR.operationName]: "send" };
-      if (errorCode !== undefined) attributes[ATTR.errorType] = errorCode;
+    // Looked up without building a key string: under overload every rejected send lands here.
+    let entry = this.attributeCache.get(topic);
+    if (!entry) {
       // Bounded: an application with an unbounded set of topics must not grow this forever.
       if (this.attributeCache.size >= 10_000) this.attributeCache.clear();
-      this.attributeCache.set(key, attributes);
+      entry = {
+        ok: { ...this.base, [ATTR.destination]: topic, [ATTR.operationName]: "send" },
+        failed: new Map(),
+      };
+      this.attributeCache.set(topic, entry);
+    }
+    if (errorCode === undefined) return entry.ok;
+    let attributes = entry.failed.get(errorCode);
+    if (!attributes) {
+      attributes = { ...entry.ok, [ATTR.errorType]: errorCode };
+      entry.failed.set(errorCode, attributes);
     }
     return attributes;
   }
