@@ -22,18 +22,34 @@ export class ConfirmWindow {
     return this.highWater;
   }
 
+  /**
+   * Takes a slot if one is free right now. Publishing a batch calls this first so that a window with
+   * room costs no promise per record; only a full window falls back to {@link acquire}.
+   */
+  tryAcquire(): boolean {
+    // Waiters go first (a slot freed while someone waits is already theirs).
+    if (this.inUse >= this.size || this.waiters.length > 0) return false;
+    this.take();
+    return true;
+  }
+
   /** Resolves once a slot is free; rejects with `TIMEOUT` if `signal` aborts first. */
   async acquire(signal: AbortSignal): Promise<void> {
-    while (this.inUse >= this.size) {
-      await this.waitForSlot(signal);
-    }
-    this.inUse += 1;
-    if (this.inUse > this.highWater) this.highWater = this.inUse;
+    if (this.tryAcquire()) return;
+    // Resolves holding the slot that `release` handed over.
+    await this.waitForSlot(signal);
   }
 
   release(): void {
-    if (this.inUse > 0) this.inUse -= 1;
-    this.waiters.shift()?.();
+    const next = this.waiters.shift();
+    // The slot passes straight to the oldest waiter, so nobody can take it in between.
+    if (next) next();
+    else if (this.inUse > 0) this.inUse -= 1;
+  }
+
+  private take(): void {
+    this.inUse += 1;
+    if (this.inUse > this.highWater) this.highWater = this.inUse;
   }
 
   private waitForSlot(signal: AbortSignal): Promise<void> {

@@ -56,6 +56,12 @@ export class ConnectionManager {
     return this.opening;
   }
 
+  /** The confirm channel if it is open now, so a publish that finds it ready need not await. */
+  get openPublisher(): PublisherChannel | undefined {
+    const current = this.publisherChannel;
+    return current && !current.closed && !this.shuttingDown ? current : undefined;
+  }
+
   /** The confirm channel to publish on, re-created after a channel or connection loss. */
   async publisher(signal?: AbortSignal): Promise<PublisherChannel> {
     const current = this.publisherChannel;

@@ -3,7 +3,10 @@ import type { ResolvedRabbitMqConfig } from "./config.js";
 
 /** Header carrying the message key's bytes, so the key survives whatever the routing key is. */
 export const KEY_HEADER = "x-outbound-key";
-/** Header carrying the per-publish id that ties a `basic.return` to its publish. */
+/**
+ * Header carrying the publish's delivery tag on its channel, which ties a `basic.return` (which has
+ * no delivery tag of its own) to its publish. An integer, so that it encodes without a string.
+ */
 export const PUBLISH_ID_HEADER = "x-outbound-publish-id";
 
 /**
@@ -27,7 +30,7 @@ export interface AmqpPublish {
     messageId: string | undefined;
     /** Seconds since the epoch: AMQP's timestamp property has no finer unit. */
     timestamp: number;
-    headers: Record<string, string | Buffer | number>;
+    headers: Record<string, string | Buffer | number | undefined>;
   };
 }
 
@@ -54,7 +57,8 @@ function shortString(what: string, value: string): string {
 }
 
 /**
- * Maps a record onto a publish. Throws `INVALID_MESSAGE` for what AMQP cannot carry (a name or
+ * Maps a record onto a publish (the publish-id header is left for the publisher channel to fill
+ * unless `publishId` is given). Throws `INVALID_MESSAGE` for what AMQP cannot carry (a name or
  * routing key over 255 bytes, a key that is not UTF-8 where it must be the routing key).
  *
  * - `queue` mode: default exchange, routing key = queue `<topic>` or `<topic>-<p>`.
@@ -66,7 +70,7 @@ export function toPublish(
   record: OutboundRecord,
   partitions: number,
   config: Pick<ResolvedRabbitMqConfig, "destination" | "persistent">,
-  publishId: string,
+  publishId?: string | number,
 ): AmqpPublish {
   const target = destinationName(record.topic, record.partition, partitions);
   let exchange: string;
@@ -79,13 +83,17 @@ export function toPublish(
     routingKey = partitions > 1 ? target : keyAsRoutingKey(record.key);
   }
 
-  const headers: Record<string, string | Buffer | number> = {};
-  for (const [name, value] of Object.entries(record.headers)) {
+  const headers: AmqpPublish["options"]["headers"] = {};
+  const source = record.headers;
+  for (const name in source) {
+    if (!Object.hasOwn(source, name)) continue;
+    const value = source[name];
     if (typeof value === "string") headers[name] = value;
     else if (value instanceof Uint8Array) headers[name] = asBuffer(value);
     else throw invalidMessage(`header "${name}" must be a string or bytes, got ${typeof value}`);
   }
   if (record.key !== undefined) headers[KEY_HEADER] = asBuffer(record.key);
+  // The publisher channel sets the id when it knows the delivery tag; the slot keeps the key order.
   headers[PUBLISH_ID_HEADER] = publishId;
   headers[TIMESTAMP_MS_HEADER] = record.timestamp;
 

@@ -2,44 +2,81 @@ import type { OutboundError } from "@outbound/core";
 import type { ConfirmChannel, Message } from "amqplib";
 import { classifyChannelLoss, nackedError, returnedError } from "./error-mapping.js";
 import { type AmqpPublish, PUBLISH_ID_HEADER } from "./mapping.js";
+import { WriteCoalescer } from "./write-coalescer.js";
 
-/** How a publish ended: confirmed, or failed with a classified error. */
-export type PublishOutcome = { ok: true } | { ok: false; error: OutboundError };
+/**
+ * Receives the outcome of the publishes it handed to a {@link PublisherChannel}. One sink serves a
+ * whole batch, so a publish costs no closure or promise of its own: `index` says which record.
+ */
+export interface PublishSink {
+  /** Called exactly once per publish: `error` is undefined when the broker confirmed it. */
+  settle(index: number, error: OutboundError | undefined): void;
+}
 
 interface PendingPublish {
   exchange: string;
   bytes: number;
   /** Set by a `basic.return`, which RabbitMQ sends before the ack of the same publish. */
   returned: OutboundError | undefined;
-  settle(outcome: PublishOutcome): void;
+  sink: PublishSink;
+  index: number;
 }
+
+/** amqplib's confirm `ack`/`nack` event payload. */
+interface ConfirmFields {
+  deliveryTag: number;
+  multiple: boolean;
+}
+
+/** Settled entries at the front of the table are dropped in one splice once there are this many. */
+const COMPACT_AFTER = 1024;
 
 /**
  * One confirm channel and every publish on it still waiting for the broker's answer.
  *
- * amqplib has dropped confirm callbacks when a channel closed (amqplib#191), so this class keeps
- * its own table and settles every entry itself on `close`, whatever amqplib does. Each publish
- * carries a unique id header so a `basic.return` fails exactly the publish it names.
+ * The table is indexed by delivery tag: RabbitMQ numbers the publishes on a confirm channel 1, 2, 3…
+ * and acks or nacks by that number, so a publish needs no map key and amqplib no per-publish confirm
+ * callback (which it has dropped when a channel closed: amqplib#191). This class listens to the
+ * channel's `ack`/`nack` events itself and settles every entry still pending on `close`, whatever
+ * amqplib does. Each publish also carries its delivery tag in a header, because a `basic.return`
+ * names no delivery tag and must fail exactly the publish it returns.
  */
 export class PublisherChannel {
-  private readonly pending = new Map<string, PendingPublish>();
+  /** `pending[i]` is the publish with delivery tag `firstTag + i`; settled ones are `undefined`. */
+  private pending: Array<PendingPublish | undefined> = [];
+  private head = 0;
+  private firstTag = 1;
+  private unsettled = 0;
   private closeError: unknown;
   private isClosed = false;
+  private bufferFull = false;
   private drainWaiters: Array<() => void> = [];
   private readonly closeListeners: Array<() => void> = [];
+  private readonly coalescer: WriteCoalescer | undefined;
 
   constructor(private readonly channel: ConfirmChannel) {
+    this.coalescer = WriteCoalescer.forChannel(channel);
     channel.on("return", (message: Message) => this.onReturn(message));
+    channel.on("ack", (fields: ConfirmFields) => this.onConfirm(fields, false));
+    channel.on("nack", (fields: ConfirmFields) => this.onConfirm(fields, true));
     // A server-side channel.close arrives as 'error' then 'close'; keep the reason for the settle.
     channel.on("error", (error: unknown) => {
       this.closeError = error;
     });
     channel.on("close", () => this.onClose());
-    channel.on("drain", () => this.wakeDrainWaiters());
+    channel.on("drain", () => {
+      this.bufferFull = false;
+      this.wakeDrainWaiters();
+    });
   }
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** True after a publish filled the socket's write buffer, until it drains. */
+  get full(): boolean {
+    return this.bufferFull;
   }
 
   /** The server's reason for closing the channel, if it gave one. */
@@ -48,7 +85,7 @@ export class PublisherChannel {
   }
 
   get outstanding(): number {
-    return this.pending.size;
+    return this.unsettled;
   }
 
   /** Runs once when the channel has closed and every pending publish has been settled. */
@@ -58,37 +95,40 @@ export class PublisherChannel {
   }
 
   /**
-   * Writes one publish; `settle` runs exactly once, with the broker's ack, nack or return, or with
-   * the channel's loss. Returns whether the channel's write buffer still has room (false: call
-   * `writable()` before the next publish). Throws, having settled nothing, when amqplib refuses the
-   * publish synchronously (channel already closed, header table over 64 KiB).
+   * Writes one publish; `sink.settle(index, …)` runs exactly once, with the broker's ack, nack or
+   * return, or with the channel's loss. Afterwards {@link full} says whether to wait for
+   * {@link writable} before the next publish. Throws, having settled nothing, when amqplib refuses
+   * the publish synchronously (channel already closed, header table over 64 KiB).
    */
-  publish(id: string, publish: AmqpPublish, settle: (outcome: PublishOutcome) => void): boolean {
-    const entry: PendingPublish = {
+  publish(publish: AmqpPublish, sink: PublishSink, index: number): void {
+    const tag = this.firstTag + this.pending.length;
+    publish.options.headers[PUBLISH_ID_HEADER] = tag;
+    // Registered first: nothing may answer a publish that the table does not know yet.
+    this.pending.push({
       exchange: publish.exchange,
       bytes: publish.content.byteLength,
       returned: undefined,
-      settle,
-    };
-    // Registered first: nothing may answer a publish that the table does not know yet.
-    this.pending.set(id, entry);
+      sink,
+      index,
+    });
+    this.unsettled += 1;
+    this.coalescer?.hold();
+    let hasRoom: boolean;
     try {
-      return this.channel.publish(
-        publish.exchange,
-        publish.routingKey,
-        publish.content,
-        publish.options,
-        (error: unknown) => this.onConfirm(id, error),
-      );
+      // No callback: confirms are matched by delivery tag in onConfirm.
+      hasRoom = this.channel.publish(publish.exchange, publish.routingKey, publish.content, publish.options);
     } catch (error) {
-      this.pending.delete(id);
+      // Nothing went out, so the broker did not number it either: the tag is free again.
+      this.pending.pop();
+      this.unsettled -= 1;
       throw error;
     }
+    if (!hasRoom) this.bufferFull = true;
   }
 
   /** Resolves when the write buffer has drained or the channel is gone. */
   writable(signal: AbortSignal): Promise<void> {
-    if (this.isClosed || signal.aborted) return Promise.resolve();
+    if (this.isClosed || signal.aborted || !this.bufferFull) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = () => {
         signal.removeEventListener("abort", done);
@@ -116,21 +156,46 @@ export class PublisherChannel {
     this.onClose();
   }
 
-  private onConfirm(id: string, error: unknown): void {
-    const entry = this.pending.get(id);
-    if (!entry) return;
-    this.pending.delete(id);
-    if (entry.returned) entry.settle({ ok: false, error: entry.returned });
-    else if (!error) entry.settle({ ok: true });
-    else if (isNack(error)) entry.settle({ ok: false, error: nackedError() });
-    // amqplib >= 1.0.5 fails the callbacks with "channel closed" when the channel goes: that is a
-    // lost answer, not a refusal, so it is classified like the channel's own close.
-    else entry.settle({ ok: false, error: classifyChannelLoss(this.closeError, entry) });
+  private onConfirm({ deliveryTag, multiple }: ConfirmFields, nacked: boolean): void {
+    const pending = this.pending;
+    const last = deliveryTag - this.firstTag;
+    if (last < this.head || last >= pending.length) return;
+    if (multiple) {
+      for (let i = this.head; i <= last; i++) this.finish(i, nacked);
+      this.head = last + 1;
+    } else {
+      this.finish(last, nacked);
+      while (this.head < pending.length && pending[this.head] === undefined) this.head += 1;
+    }
+    this.compact();
+  }
+
+  private finish(i: number, nacked: boolean): void {
+    const entry = this.pending[i];
+    if (entry === undefined) return;
+    this.pending[i] = undefined;
+    this.unsettled -= 1;
+    // A returned publish is acked too (it was handled: routed nowhere); the return is what counts.
+    entry.sink.settle(entry.index, entry.returned ?? (nacked ? nackedError() : undefined));
+  }
+
+  private compact(): void {
+    const pending = this.pending;
+    if (this.head === pending.length) {
+      this.firstTag += this.head;
+      this.head = 0;
+      pending.length = 0;
+    } else if (this.head >= COMPACT_AFTER) {
+      pending.splice(0, this.head);
+      this.firstTag += this.head;
+      this.head = 0;
+    }
   }
 
   private onReturn(message: Message): void {
-    const id = message.properties.headers?.[PUBLISH_ID_HEADER];
-    const entry = typeof id === "string" || Buffer.isBuffer(id) ? this.pending.get(String(id)) : undefined;
+    const id = Number(message.properties.headers?.[PUBLISH_ID_HEADER]);
+    const i = id - this.firstTag;
+    const entry = Number.isInteger(i) && i >= this.head ? this.pending[i] : undefined;
     if (!entry) return;
     const { replyCode, replyText, exchange, routingKey } = message.fields as unknown as {
       replyCode: number;
@@ -144,11 +209,15 @@ export class PublisherChannel {
   private onClose(): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    const entries = [...this.pending.values()];
-    this.pending.clear();
-    for (const entry of entries) {
-      const error = entry.returned ?? classifyChannelLoss(this.closeError, entry);
-      entry.settle({ ok: false, error });
+    const entries = this.pending;
+    const from = this.head;
+    this.pending = [];
+    this.head = 0;
+    this.unsettled = 0;
+    for (let i = from; i < entries.length; i++) {
+      const entry = entries[i];
+      if (entry === undefined) continue;
+      entry.sink.settle(entry.index, entry.returned ?? classifyChannelLoss(this.closeError, entry));
     }
     this.wakeDrainWaiters();
     for (const listener of this.closeListeners.splice(0)) listener();
@@ -157,9 +226,4 @@ export class PublisherChannel {
   private wakeDrainWaiters(): void {
     for (const wake of this.drainWaiters.splice(0)) wake();
   }
-}
-
-/** amqplib fails a confirm callback with exactly this message on `basic.nack`. */
-function isNack(error: unknown): boolean {
-  return error instanceof Error && error.message === "message nacked";
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import {
-  type Acks,
   type BackpressureState,
   type Capabilities,
   type Logger,
@@ -19,7 +17,7 @@ import { ConnectionManager } from "./connection-manager.js";
 import { classifyChannelLoss } from "./error-mapping.js";
 import { type AmqpPublish, toPublish } from "./mapping.js";
 import { discoverPartitions } from "./partition-discovery.js";
-import type { PublisherChannel, PublishOutcome } from "./publisher-channel.js";
+import type { PublisherChannel, PublishSink } from "./publisher-channel.js";
 import { declareTopology } from "./topology.js";
 
 /** What the transport factory needs besides the options. */
@@ -60,9 +58,9 @@ export class RabbitMqTransport implements Transport {
   private readonly manager: ConnectionManager;
   private readonly window: ConfirmWindow;
   private readonly declared = new Map<string, Promise<void>>();
+  /** Topics whose declaration has completed on the current connection. */
+  private readonly declaredTopics = new Set<string>();
   private readonly knownPartitions = new Map<string, number>();
-  private readonly instanceId = randomBytes(4).toString("hex");
-  private sequence = 0;
   private closed = false;
 
   constructor(
@@ -77,7 +75,10 @@ export class RabbitMqTransport implements Transport {
       context.logger ?? silentLogger,
     );
     // Entities that are not durable vanish with the broker; declare again after any reconnect.
-    this.manager.onConnectionLost(() => this.declared.clear());
+    this.manager.onConnectionLost(() => {
+      this.declared.clear();
+      this.declaredTopics.clear();
+    });
   }
 
   /** Publishes awaiting a confirm now, and the most there ever were (the window's bound). */
@@ -96,51 +97,75 @@ export class RabbitMqTransport implements Transport {
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
     if (this.closed) throw closedError();
-    const { signal } = context;
+    const topic = batch.topic;
+    // `context.signal` is read only where this waits: the engine builds the AbortController on the
+    // first read, and a batch that finds everything ready never needs it. Nothing can abort it
+    // while the loop below runs without awaiting.
+    let waited = false;
     // The engine asked `partitions()` before it partitioned this batch; reuse that answer.
-    const partitions =
-      this.knownPartitions.get(batch.topic) ?? (await this.partitionCount(batch.topic, signal));
+    let partitions = this.cachedPartitionCount(topic);
+    if (partitions === undefined) {
+      waited = true;
+      partitions = await this.partitionCount(topic, context.signal);
+    }
     // A failure before anything is written fails the whole request; the engine retries it by kind.
-    await this.manager.publisher(signal);
-    await this.ensureTopology(batch.topic, partitions, signal);
+    let channel = this.manager.openPublisher;
+    if (channel === undefined) {
+      waited = true;
+      channel = await this.manager.publisher(context.signal);
+    }
+    if (this.config.declare && !this.declaredTopics.has(topic)) {
+      waited = true;
+      await this.ensureTopology(topic, partitions, context.signal);
+    }
 
-    const results: Array<Promise<RecordResult>> = [];
-    const abandon: Array<(result: RecordResult) => void> = [];
-    const onAbort = () => {
-      // The engine has given up on this request: whatever is still unconfirmed has an unknown fate.
-      for (const resolve of abandon) resolve({ ok: false, error: timedOut() });
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
+    const records = batch.records;
+    const outcome = new BatchOutcome(records, this.window, batch.acks === "none");
     // Once a record cannot be written (no connection, aborted while waiting), the rest of the
     // batch fails the same way at once instead of each waiting out its own reconnect backoff.
     let stopped: OutboundError | undefined;
-    try {
-      for (const record of batch.records) {
-        if (stopped || signal.aborted) {
-          const error = stopped ?? notWritten("the request was aborted");
-          results.push(Promise.resolve({ ok: false, error }));
-          continue;
-        }
-        const publishId = `${this.instanceId}.${++this.sequence}`;
-        let publish: AmqpPublish;
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index] as OutboundRecord;
+      if (stopped === undefined && waited && context.signal.aborted) {
+        // The engine has given up on this request; writing the rest would only make duplicates.
+        stopped = notWritten("the request was aborted");
+      }
+      if (stopped) {
+        outcome.fail(index, stopped);
+        continue;
+      }
+      let publish: AmqpPublish;
+      try {
+        publish = toPublish(record, partitions, this.config);
+      } catch (error) {
+        outcome.fail(index, toOutboundError(error, "INVALID_MESSAGE"));
+        continue;
+      }
+      // The common case costs no promise: the broker is not blocking, the channel is open with
+      // room in its write buffer, and the confirm window has a free slot.
+      if (this.manager.isBlocked || channel.closed || channel.full || !this.window.tryAcquire()) {
+        waited = true;
         try {
-          publish = toPublish(record, partitions, this.config, publishId);
-        } catch (error) {
-          results.push(Promise.resolve({ ok: false, error: toOutboundError(error, "INVALID_MESSAGE") }));
-          continue;
-        }
-        try {
-          const written = await this.publishOne(record, publish, publishId, batch.acks, signal, abandon);
-          results.push(written.result);
+          channel = await this.admit(channel, context.signal);
         } catch (error) {
           stopped = toOutboundError(error, "BROKER_UNAVAILABLE", { transport: this.name });
-          results.push(Promise.resolve({ ok: false, error: stopped }));
+          outcome.fail(index, stopped);
+          continue;
         }
       }
-      return await Promise.all(results);
-    } finally {
-      signal.removeEventListener("abort", onAbort);
+      try {
+        channel.publish(publish, outcome, index);
+      } catch (error) {
+        this.window.release();
+        outcome.fail(index, refusedPublish(error, channel, publish));
+        continue;
+      }
+      outcome.written(index);
     }
+    // Written records settle by confirm, return, nack or the channel's loss, which also comes
+    // when the transport closes. A request the engine gave up on is already failed there, so an
+    // abort does not cut this short.
+    return outcome.done;
   }
 
   onBackpressure(listener: (state: BackpressureState) => void): void {
@@ -162,61 +187,40 @@ export class RabbitMqTransport implements Transport {
   }
 
   /**
-   * Waits for the broker to unblock, for room in the confirm window and for a channel, then
-   * writes the record. Resolves once written, with the record's result still to be settled by its
-   * confirm.
+   * The slow path of a publish: waits for the broker to unblock, for an open channel with room in
+   * its write buffer and for a slot in the confirm window. Resolves holding the slot, with the
+   * channel to write on; rejects, holding nothing, if that cannot happen.
    */
-  private async publishOne(
-    record: OutboundRecord,
-    publish: AmqpPublish,
-    publishId: string,
-    acks: Acks,
-    signal: AbortSignal,
-    abandon: Array<(result: RecordResult) => void>,
-  ): Promise<{ result: Promise<RecordResult> }> {
-    // While RabbitMQ blocks the connection it reads nothing from it; writing more only fills buffers.
-    await this.manager.unblocked(signal);
-    if (signal.aborted) throw notWritten("the request was aborted while the broker blocked publishing");
+  private async admit(channel: PublisherChannel, signal: AbortSignal): Promise<PublisherChannel> {
+    let current = channel;
+    for (;;) {
+      // While RabbitMQ blocks the connection it reads nothing from it; writing more only fills buffers.
+      await this.manager.unblocked(signal);
+      if (signal.aborted) throw notWritten("the request was aborted while waiting to publish");
+      if (current.closed) current = await this.manager.publisher(signal);
+      else if (current.full) await current.writable(signal);
+      else break;
+    }
     await this.window.acquire(signal);
-    let slotHeld = true;
-    const releaseSlot = () => {
-      if (slotHeld) {
-        slotHeld = false;
-        this.window.release();
-      }
-    };
-    let channel: PublisherChannel;
+    if (!current.closed) return current;
+    // The channel went while this waited for the window: its replacement is the one to write on.
     try {
-      channel = await this.manager.publisher(signal);
+      return await this.manager.publisher(signal);
     } catch (error) {
-      releaseSlot();
+      this.window.release();
       throw error;
     }
-
-    let resolveResult!: (result: RecordResult) => void;
-    const result = new Promise<RecordResult>((resolve) => {
-      resolveResult = resolve;
-    });
-    abandon.push(resolveResult);
-    const settle = (outcome: PublishOutcome) => {
-      releaseSlot();
-      resolveResult(outcome.ok ? delivered(record, true) : { ok: false, error: outcome.error });
-    };
-
-    let hasRoom: boolean;
-    try {
-      hasRoom = channel.publish(publishId, publish, settle);
-    } catch (error) {
-      releaseSlot();
-      return { result: Promise.resolve({ ok: false, error: refusedPublish(error, channel, publish) }) };
-    }
-    // acks "none": written is enough; the confirm still frees the window slot when it comes.
-    if (acks === "none") resolveResult(delivered(record, false));
-    if (!hasRoom) await channel.writable(signal);
-    // Wrapped: an async function returning a bare promise would make the caller await the confirm.
-    return { result };
   }
 
+  /** The partition count when it is known without asking the broker. */
+  private cachedPartitionCount(topic: string): number | undefined {
+    const configured = this.config.partitions[topic];
+    if (configured !== undefined) return configured;
+    if (!this.config.discoverPartitions) return 1;
+    return this.knownPartitions.get(topic);
+  }
+
+  /** Asks the broker afresh where it must: a topic's partition queues may have been added. */
   private async partitionCount(topic: string, signal?: AbortSignal): Promise<number> {
     const configured = this.config.partitions[topic];
     if (configured !== undefined) return configured;
@@ -235,9 +239,63 @@ export class RabbitMqTransport implements Transport {
         signal,
       );
       this.declared.set(topic, declaring);
-      declaring.catch(() => this.declared.delete(topic));
+      declaring.then(
+        () => {
+          if (this.declared.get(topic) === declaring) this.declaredTopics.add(topic);
+        },
+        () => this.declared.delete(topic),
+      );
     }
     return declaring;
+  }
+}
+
+/**
+ * The results of one `send`: one array and one promise for the whole batch, filled by index as
+ * records fail, are written (acks "none") or are settled by the publisher channel.
+ */
+class BatchOutcome implements PublishSink {
+  readonly done: Promise<RecordResult[]>;
+  private readonly results: Array<RecordResult | undefined>;
+  private remaining: number;
+  private resolve!: (results: RecordResult[]) => void;
+
+  constructor(
+    private readonly records: readonly OutboundRecord[],
+    private readonly window: ConfirmWindow,
+    private readonly fireAndForget: boolean,
+  ) {
+    this.results = new Array(records.length);
+    this.remaining = records.length;
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    if (this.remaining === 0) this.resolve([]);
+  }
+
+  fail(index: number, error: OutboundError): void {
+    this.set(index, { ok: false, error });
+  }
+
+  /** `index` is on the wire; with acks "none" that is its result, else its confirm will be. */
+  written(index: number): void {
+    // The confirm still comes and frees the window slot; it changes nothing here.
+    if (this.fireAndForget) this.set(index, delivered(this.records[index] as OutboundRecord, false));
+  }
+
+  /** The channel's answer for a written record; it also frees the record's confirm-window slot. */
+  settle(index: number, error: OutboundError | undefined): void {
+    this.window.release();
+    // Already answered: written with acks "none", or abandoned when the request was aborted.
+    if (this.results[index] !== undefined) return;
+    this.set(index, error ? { ok: false, error } : delivered(this.records[index] as OutboundRecord, true));
+  }
+
+  private set(index: number, result: RecordResult): void {
+    if (this.results[index] !== undefined) return;
+    this.results[index] = result;
+    this.remaining -= 1;
+    if (this.remaining === 0) this.resolve(this.results as RecordResult[]);
   }
 }
 
@@ -275,13 +333,6 @@ function notWritten(message: string, cause?: unknown): OutboundError {
     transport: "rabbitmq",
     kind: "retriable",
     cause,
-  });
-}
-
-function timedOut(): OutboundError {
-  return new OutboundError("TIMEOUT", "no publisher confirm before the request was aborted", {
-    transport: "rabbitmq",
-    kind: "unknown-outcome",
   });
 }
 

@@ -110,4 +110,41 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
       await transport.close();
     }
   });
+
+  it("across a batch larger than the window, every returned publish fails and only those", async () => {
+    // Thousands of publishes with a small window: confirms arrive both one by one and as
+    // `multiple` ranges while returns interleave, and the window wraps many times over.
+    const topic = unique();
+    const held = `${topic}-held`;
+    await probe.createTopic(held, { partitions: 1 });
+    const admin = await connect(vhost.url);
+    try {
+      const channel = await admin.createChannel();
+      await channel.assertExchange(topic, "direct", { durable: false });
+      await channel.bindQueue(held, topic, "in");
+    } finally {
+      await admin.close();
+    }
+    const transport = rabbitmqTransport({ url: vhost.url, destination: "exchange", confirmWindow: 1_500 });
+    try {
+      const keys = Array.from({ length: 4_000 }, (_, i) =>
+        i % 97 === 5 || i % 1_000 === 999 ? "out" : "in",
+      );
+      const results = await transport.send(
+        batch(
+          topic,
+          keys.map((key, i) => record(topic, `${key}-${i}`, { key: new TextEncoder().encode(key) })),
+        ),
+        sendContext(60_000),
+      );
+      const expected = keys.map((key) => (key === "in" ? "ok" : "UNKNOWN_DESTINATION"));
+      expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(expected);
+      const routed = keys.flatMap((key, i) => (key === "in" ? [`in-${i}`] : []));
+      const arrived = await probe.read(held, { count: routed.length + 1, timeoutMs: 5_000 });
+      expect(arrived.map((m) => new TextDecoder().decode(m.value))).toEqual(routed);
+      expect(transport.confirmWindow).toMatchObject({ outstanding: 0, peak: 1_500 });
+    } finally {
+      await transport.close();
+    }
+  });
 });

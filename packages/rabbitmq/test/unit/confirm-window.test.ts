@@ -32,4 +32,20 @@ describe("ConfirmWindow", () => {
     await window.acquire(new AbortController().signal);
     expect(window.outstanding).toBe(1);
   });
+
+  it("takes a free slot synchronously, and refuses when full or when someone is already waiting", async () => {
+    const window = new ConfirmWindow(2);
+    const signal = new AbortController().signal;
+    expect(window.tryAcquire()).toBe(true);
+    expect(window.tryAcquire()).toBe(true);
+    expect(window.tryAcquire()).toBe(false);
+    expect(window.outstanding).toBe(2);
+    const waiting = window.acquire(signal);
+    window.release();
+    // The freed slot is the waiter's, not the next synchronous caller's.
+    expect(window.tryAcquire()).toBe(false);
+    await waiting;
+    expect(window.outstanding).toBe(2);
+    expect(window.peak).toBe(2);
+  });
 });
