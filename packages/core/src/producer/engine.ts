@@ -80,7 +80,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private readonly logger: Logger;
   private readonly metricsRecorder = new MetricsRecorder();
   private readonly buffer: BufferPool;
-  private readonly lanes = new Map<string, Lane>();
+  private readonly lanes: Lane[] = [];
+  private readonly lanesByTopic = new Map<string, Lane[]>();
   private readonly inFlight = new Set<InFlightRequest>();
   /** `send()` calls accepted but not yet in a lane (waiting for metadata, buffer or serializer). */
   private readonly admitting = new Set<AdmittingEntry>();
@@ -491,11 +492,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   private laneFor(topic: string, partition: number): Lane {
-    const id = `${partition}\u0000${topic}`;
-    let lane = this.lanes.get(id);
+    // Looked up by topic, then partition index: no key string per message.
+    let byPartition = this.lanesByTopic.get(topic);
+    if (!byPartition) {
+      byPartition = [];
+      this.lanesByTopic.set(topic, byPartition);
+    }
+    let lane = byPartition[partition];
     if (!lane) {
       lane = new Lane(topic, partition);
-      this.lanes.set(id, lane);
+      byPartition[partition] = lane;
+      this.lanes.push(lane);
     }
     return lane;
   }
@@ -953,7 +960,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private startSweeper(): void {
     this.sweeper = setInterval(() => {
       const now = performance.now();
-      for (const lane of this.lanes.values()) {
+      for (const lane of this.lanes) {
         for (
           let head = lane.queue.peek();
           head && (head.settled || now >= head.startedAt + this.deliveryTimeoutMs);
@@ -990,8 +997,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       state.paused,
       state.reason ?? (state.paused ? "transport paused" : "transport resumed"),
     );
-    if (!state.paused)
-      for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.scheduleDrain(lane);
+    if (!state.paused) for (const lane of this.lanes) if (lane.queue.length > 0) this.scheduleDrain(lane);
   }
 
   private emitBackpressure(paused: boolean, reason: string): void {
@@ -1067,7 +1073,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (!this.caps && this.admitting.size === 0) return;
     this.flushing++;
     try {
-      for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.drain(lane);
+      for (const lane of this.lanes) if (lane.queue.length > 0) this.drain(lane);
       await this.idle();
     } finally {
       this.flushing--;
@@ -1101,7 +1107,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private async closeOnce(timeoutMs: number): Promise<CloseResult> {
     this.closing = true;
-    for (const lane of this.lanes.values()) if (lane.queue.length > 0) this.drain(lane);
+    for (const lane of this.lanes) if (lane.queue.length > 0) this.drain(lane);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = await Promise.race([
       this.idle().then(() => false),
@@ -1114,7 +1120,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.stopSweeper();
     if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
     this.requestTimer = undefined;
-    for (const lane of this.lanes.values()) lane.clearWake();
+    for (const lane of this.lanes) lane.clearWake();
     if (this.transport && this.connecting) {
       await withTimeout(this.transport.close(), Math.max(1000, Math.min(timeoutMs, 10_000))).catch(
         (error: unknown) => {
@@ -1157,7 +1163,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         this.fail(p, error);
       }
     }
-    for (const lane of this.lanes.values()) {
+    for (const lane of this.lanes) {
       for (const p of lane.queue.drainAll()) {
         if (p.settled) continue;
         const error = p.lastError?.kind === "unknown-outcome" ? p.lastError : closedBeforeSend;

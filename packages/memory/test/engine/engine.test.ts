@@ -220,7 +220,8 @@ describe("delivery timeout", () => {
     const error = await rejection(producer.send({ topic: "t", value: "v" }));
     expect(error.code).toBe("BROKER_UNAVAILABLE");
     expect(error.message).toContain("deliveryTimeoutMs");
-    expect(performance.now() - started).toBeLessThan(600);
+    // Well before the 1000 queued failures would run out (50-100 ms apart); loose for loaded machines.
+    expect(performance.now() - started).toBeLessThan(1500);
     expect(broker.count("t")).toBe(0);
   });
 
