@@ -30,9 +30,9 @@ export async function outboundDriver(ctx: DriverContext, transportOverride?: Tra
   return {
     batched: false,
     connect: () => producer.connect(),
-    sendOne: async (i) => {
-      await producer.send(message(i));
-    },
+    // The report is not needed, so the harness awaits send()'s own promise without another
+    // async layer around it (the raw drivers' wrappers check their results; this one has nothing to check).
+    sendOne: (i) => producer.send(message(i)) as Promise<unknown> as Promise<void>,
     close: async () => {
       await producer.close({ timeoutMs: 10_000 });
     },
