@@ -1,6 +1,7 @@
 /**
  * @outbound/pulsar: the Pulsar transport for Outbound. It speaks Pulsar's binary protocol in
- * TypeScript (protobufjs for the frames), so it installs without native code.
+ * TypeScript (protobufjs for the frames), so it needs no native code: the CRC-32C and LZ4 addons
+ * it loads where available have JavaScript fallbacks or are opt-in.
  */
 import type { TransportConfig, TransportModule } from "@outbound/core";
 import { type PulsarTransportOptions, resolvePulsarConfig } from "./config.js";

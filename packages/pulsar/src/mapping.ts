@@ -1,6 +1,7 @@
 import type { OutboundError, OutboundRecord } from "@outbound/core";
 import type { PreparedMessage } from "./client/producer.js";
 import { pulsarError } from "./errors.js";
+import { type KeyValue, type SingleMessageFields, utf8Length } from "./protocol/index.js";
 
 /** The property that carries the serializer's content type (the same name on every broker). */
 export const CONTENT_TYPE_PROPERTY = "content-type";
@@ -18,6 +19,12 @@ function utf8OrUndefined(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * The last content-type property made. A producer's records share one serializer, so one
+ * object serves them all instead of one per message; properties are never modified after mapping.
+ */
+let contentTypeProperty: KeyValue = { key: CONTENT_TYPE_PROPERTY, value: "" };
+
 /** A record as a batch entry, plus when the broker may deliver it. */
 export interface MappedRecord {
   message: PreparedMessage;
@@ -34,9 +41,10 @@ export interface MappedRecord {
  * - the timestamp becomes `event_time`, and `delayMs` a `deliver_at_time`.
  */
 export function mapRecord(record: OutboundRecord, now: number): MappedRecord | OutboundError {
-  const properties: { key: string; value: string }[] = [];
-  const seen = new Set<string>();
-  for (const [name, value] of Object.entries(record.headers)) {
+  const headers = record.headers;
+  const properties: KeyValue[] = [];
+  for (const name in headers) {
+    const value = headers[name] as string | Uint8Array;
     const text = typeof value === "string" ? value : utf8OrUndefined(value);
     if (text === undefined) {
       return pulsarError(
@@ -45,15 +53,26 @@ export function mapRecord(record: OutboundRecord, now: number): MappedRecord | O
       );
     }
     properties.push({ key: name, value: text });
-    seen.add(name);
   }
-  if (record.contentType && !seen.has(CONTENT_TYPE_PROPERTY)) {
-    properties.push({ key: CONTENT_TYPE_PROPERTY, value: record.contentType });
+  // A header of the same name wins over the derived property.
+  if (record.contentType && !Object.hasOwn(headers, CONTENT_TYPE_PROPERTY)) {
+    if (contentTypeProperty.value !== record.contentType) {
+      contentTypeProperty = { key: CONTENT_TYPE_PROPERTY, value: record.contentType };
+    }
+    properties.push(contentTypeProperty);
   }
-  if (record.id !== undefined && !seen.has(MESSAGE_ID_PROPERTY)) {
+  if (record.id !== undefined && !Object.hasOwn(headers, MESSAGE_ID_PROPERTY)) {
     properties.push({ key: MESSAGE_ID_PROPERTY, value: record.id });
   }
-  const metadata: Record<string, unknown> = { properties };
+  // Every field present (undefined when unset), so all metadata objects share one shape and
+  // the batch encoder's property reads stay monomorphic.
+  const metadata: SingleMessageFields = {
+    properties,
+    partition_key: undefined,
+    event_time: record.timestamp > 0 ? record.timestamp : undefined,
+    partition_key_b64_encoded: undefined,
+    ordering_key: record.key,
+  };
   if (record.key !== undefined) {
     const text = utf8OrUndefined(record.key);
     if (text === undefined) {
@@ -62,9 +81,7 @@ export function mapRecord(record: OutboundRecord, now: number): MappedRecord | O
     } else {
       metadata.partition_key = text;
     }
-    metadata.ordering_key = record.key;
   }
-  if (record.timestamp > 0) metadata.event_time = record.timestamp;
   return {
     message: { payload: record.value, metadata },
     deliverAtTime: record.delayMs !== undefined && record.delayMs > 0 ? now + record.delayMs : undefined,
@@ -74,10 +91,10 @@ export function mapRecord(record: OutboundRecord, now: number): MappedRecord | O
 /** Bytes a mapped record adds to a SEND, counted generously to stay under the broker's limit. */
 export function estimatedSize(mapped: MappedRecord): number {
   let size = mapped.message.payload.length + 64;
-  for (const property of mapped.message.metadata.properties as { key: string; value: string }[]) {
-    size += Buffer.byteLength(property.key) + Buffer.byteLength(property.value) + 8;
+  for (const property of mapped.message.metadata.properties ?? []) {
+    size += utf8Length(property.key) + utf8Length(property.value) + 8;
   }
-  const key = mapped.message.metadata.ordering_key as Uint8Array | undefined;
+  const key = mapped.message.metadata.ordering_key;
   if (key) size += key.length * 3;
   return size;
 }

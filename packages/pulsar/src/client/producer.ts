@@ -2,11 +2,11 @@ import type { Logger, OutboundError, SchemaDeclaration } from "@outbound/core";
 import { pulsarError, serverError } from "../errors.js";
 import {
   type BatchEntry,
+  BatchPayload,
   COMPRESSION_TYPES,
   CommandType,
   type CompressionCodec,
   compress,
-  encodeBatchPayload,
   encodePayloadCommand,
   type Frame,
   longToNumber,
@@ -46,11 +46,7 @@ export interface ProducerDependencies {
 }
 
 /** A message ready for a SEND: its bytes and its `SingleMessageMetadata` fields. */
-export interface PreparedMessage {
-  payload: Uint8Array;
-  /** SingleMessageMetadata fields other than `sequence_id` and `payload_size`. */
-  metadata: Record<string, unknown>;
-}
+export type PreparedMessage = BatchEntry;
 
 type State = "idle" | "connecting" | "ready" | "disconnected" | "closed";
 
@@ -125,12 +121,10 @@ export class PartitionProducer implements ProducerListener {
       throw pulsarError("INTERNAL", `producer for ${this.topic} sent before it was created`);
     const first = this.nextSequenceId;
     const count = messages.length;
-    const entries: BatchEntry[] = messages.map((message, index) => ({
-      metadata: { ...message.metadata, sequence_id: first + index },
-      payload: message.payload,
-    }));
-    const raw = encodeBatchPayload(entries);
-    const payload = compress(this.deps.settings.compression, raw);
+    const codec = this.deps.settings.compression;
+    const batch = new BatchPayload(messages, first);
+    // Uncompressed, the batch is written straight into the frame; a codec needs it whole first.
+    const payload = codec === "none" ? batch : compress(codec, batch.toBuffer());
     if (payload.length > this.maxMessageSize) {
       throw pulsarError(
         "MESSAGE_TOO_LARGE",
@@ -144,9 +138,9 @@ export class PartitionProducer implements ProducerListener {
       num_messages_in_batch: count,
       highest_sequence_id: first + count - 1,
     };
-    if (this.deps.settings.compression !== "none") {
-      metadata.compression = COMPRESSION_TYPES[this.deps.settings.compression];
-      metadata.uncompressed_size = raw.length;
+    if (codec !== "none") {
+      metadata.compression = COMPRESSION_TYPES[codec];
+      metadata.uncompressed_size = batch.length;
     }
     if (deliverAtTime !== undefined) metadata.deliver_at_time = deliverAtTime;
     const frame = encodePayloadCommand(

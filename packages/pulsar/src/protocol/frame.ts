@@ -1,5 +1,5 @@
-import { crc32c } from "@aws-crypto/crc32c";
 import type { Writer } from "protobufjs";
+import { crc32c } from "./crc32c.js";
 import { FrameError } from "./frame-error.js";
 import { proto } from "./schema.js";
 
@@ -41,6 +41,13 @@ export function encodeCommand(command: Record<string, unknown>): Buffer {
   return frame;
 }
 
+/** Payload bytes that write themselves into the frame (a batch), so they need no buffer of their own. */
+export interface PayloadWriter {
+  readonly length: number;
+  /** Writes exactly `length` bytes at `offset`. */
+  writeTo(target: Buffer, offset: number): number;
+}
+
 /**
  * Encodes a SEND-style frame:
  * `[totalSize][commandSize][BaseCommand][0x0e01][crc32c][metadataSize][MessageMetadata][payload]`,
@@ -49,7 +56,7 @@ export function encodeCommand(command: Record<string, unknown>): Buffer {
 export function encodePayloadCommand(
   command: Record<string, unknown>,
   metadata: Record<string, unknown>,
-  payload: Uint8Array,
+  payload: Uint8Array | PayloadWriter,
 ): Buffer {
   const body = encodeMessage(proto.BaseCommand, command);
   const meta = encodeMessage(proto.MessageMetadata, metadata);
@@ -67,7 +74,10 @@ export function encodePayloadCommand(
   offset = frame.writeUInt32BE(meta.length, offset);
   frame.set(meta, offset);
   offset += meta.length;
-  frame.set(payload, offset);
+  if (payload instanceof Uint8Array) frame.set(payload, offset);
+  else if (payload.writeTo(frame, offset) !== frame.length) {
+    throw new FrameError("malformed", "payload wrote a different length than it announced");
+  }
   frame.writeUInt32BE(crc32c(frame.subarray(checksummedStart)), checksumAt);
   return frame;
 }

@@ -137,27 +137,32 @@ describe("FrameDecoder", () => {
 
 describe("batch payload", () => {
   it("round-trips SingleMessageMetadata and payloads", () => {
-    const payload = encodeBatchPayload([
-      {
-        metadata: { properties: [{ key: "a", value: "1" }], partition_key: "k", sequence_id: 5 },
-        payload: Buffer.from("one"),
-      },
-      { metadata: { event_time: 42, sequence_id: 6 }, payload: Buffer.alloc(0) },
-    ]);
+    const payload = encodeBatchPayload(
+      [
+        {
+          metadata: { properties: [{ key: "a", value: "1" }], partition_key: "k" },
+          payload: Buffer.from("one"),
+        },
+        { metadata: { event_time: 42 }, payload: Buffer.alloc(0) },
+      ],
+      5,
+    );
     const entries = decodeBatchPayload(payload, 2);
     expect(entries.map((e) => Buffer.from(e.payload).toString())).toEqual(["one", ""]);
     expect(entries[0]?.metadata).toMatchObject({ partition_key: "k", payload_size: 3 });
-    expect(longToNumber(entries[1]?.metadata.event_time as number)).toBe(42);
+    expect(longToNumber(entries[0]?.metadata.sequence_id)).toBe(5);
+    expect(longToNumber(entries[1]?.metadata.sequence_id)).toBe(6);
+    expect(longToNumber(entries[1]?.metadata.event_time)).toBe(42);
   });
 
   it("has the golden layout for one message", () => {
-    const payload = encodeBatchPayload([{ metadata: {}, payload: Buffer.from("x") }]);
-    // [size=2][payload_size=1 (field 3 varint)]["x"]
-    expect(hex(payload)).toBe("00000002" + "1801" + "78");
+    const payload = encodeBatchPayload([{ metadata: {}, payload: Buffer.from("x") }], 0);
+    // [size=4][payload_size=1 (field 3 varint)][sequence_id=0 (field 8 varint)]["x"]
+    expect(hex(payload)).toBe("00000004" + "1801" + "4000" + "78");
   });
 
   it("throws on a truncated batch", () => {
-    const payload = encodeBatchPayload([{ metadata: {}, payload: Buffer.from("abc") }]);
+    const payload = encodeBatchPayload([{ metadata: {}, payload: Buffer.from("abc") }], 0);
     expect(() => decodeBatchPayload(payload.subarray(0, payload.length - 1), 1)).toThrow(FrameError);
   });
 });
