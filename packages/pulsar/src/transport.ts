@@ -12,12 +12,12 @@ import {
 import { ConnectionPool } from "./client/connection-pool.js";
 import { TopicLookup } from "./client/lookup.js";
 import type { PendingSend, SendReceipt } from "./client/pending-send.js";
-import { PartitionProducer } from "./client/producer.js";
+import { PartitionProducer, type PreparedMessage } from "./client/producer.js";
 import { sameSchema } from "./client/producer-schema.js";
 import { fullTopicName, partitionTopicName } from "./client/topic-name.js";
 import type { ResolvedPulsarConfig } from "./config.js";
 import { formatMessageId, pulsarError, TRANSPORT_NAME } from "./errors.js";
-import { estimatedSize, type MappedRecord, mapRecord } from "./mapping.js";
+import { estimatedSize, mapRecord } from "./mapping.js";
 
 const CLIENT_VERSION = "outbound-pulsar/0.1.0";
 /** Room kept under the broker's message size for MessageMetadata and the batch framing. */
@@ -101,68 +101,93 @@ export class PulsarTransport implements Transport {
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
     this.assertOpen();
-    const results: (RecordResult | undefined)[] = new Array(batch.records.length);
+    const records = batch.records;
+    const results: (RecordResult | undefined)[] = new Array(records.length);
     const full = fullTopicName(batch.topic);
-    if (!full) return batch.records.map(() => ({ ok: false, error: this.badTopic(batch.topic) }));
+    if (!full) return records.map(() => ({ ok: false, error: this.badTopic(batch.topic) }));
     const destination = await this.destination(full, batch.partition);
-    if (typeof destination !== "string") return batch.records.map(() => ({ ok: false, error: destination }));
+    if (typeof destination !== "string") return records.map(() => ({ ok: false, error: destination }));
     const messageIdPartition = (this.partitionCounts.get(full) ?? 0) > 0 ? batch.partition : -1;
 
-    // Records whose earlier attempt is still in flight or already stored wait for that SEND.
+    // Each record's SEND, by index. Records whose earlier attempt is still in flight or already
+    // stored wait for that SEND; the others get one below.
+    const placed: (Placement | undefined)[] = new Array(records.length);
     const fresh: number[] = [];
-    batch.records.forEach((record, index) => {
-      const placement = this.placements.get(record);
-      if (placement && (!placement.send.settled || placement.send.outcome?.ok)) return;
-      fresh.push(index);
-    });
+    for (let index = 0; index < records.length; index++) {
+      const placement = this.placements.get(records[index] as OutboundRecord);
+      if (placement && (!placement.send.settled || placement.send.outcome?.ok)) placed[index] = placement;
+      else fresh.push(index);
+    }
 
     if (fresh.length > 0) {
       const producer = this.producerFor(destination, batch);
       if (!sameSchema(producer.schema, batch.schema)) {
         const error = this.schemaChanged(destination, producer, batch);
-        return batch.records.map(() => ({ ok: false, error }));
+        return records.map(() => ({ ok: false, error }));
       }
       await abortable(producer.ready(), context.signal, () =>
         pulsarError("TIMEOUT", `producer for ${destination} not ready before the deadline`, {
           kind: "retriable",
         }),
       );
-      this.sendFresh(producer, batch, fresh, messageIdPartition, results);
+      this.sendFresh(producer, batch, fresh, messageIdPartition, results, placed);
     }
 
     if (batch.acks === "none") {
-      return batch.records.map(
+      return records.map(
         (record, index) => results[index] ?? { ok: true, partition: record.partition, acknowledged: false },
       );
     }
-    await abortable(
-      Promise.allSettled(batch.records.map((record) => this.placements.get(record)?.send.done)),
-      context.signal,
-      () => undefined,
-    ).catch(() => {});
-    return batch.records.map((record, index) => results[index] ?? this.resultOf(record));
+    // One wait per SEND rather than per record: a batch is mostly one SEND of many records.
+    const waiting = new Set<Promise<SendReceipt>>();
+    let last: PendingSend | undefined;
+    for (const placement of placed) {
+      const send = placement?.send;
+      if (send === undefined || send === last) continue;
+      last = send;
+      if (!send.settled) waiting.add(send.done);
+    }
+    if (waiting.size > 0) {
+      await abortable(Promise.allSettled(waiting), context.signal, () => undefined).catch(() => {});
+    }
+    return records.map((record, index) => {
+      const result = results[index];
+      if (result) return result;
+      const placement = placed[index];
+      // Only a record whose SEND is still unanswered comes back as a retry that must wait for
+      // that SEND; a settled one has its final result now. Remembering just those keeps a
+      // WeakMap insert per message off the normal path.
+      if (placement && !placement.send.settled) this.placements.set(record, placement);
+      return resultOf(record, placement);
+    });
   }
 
-  /** Maps, groups and sends the records at `indexes`; mapping failures land in `results`. */
+  /**
+   * Maps, groups and sends the records at `indexes`; mapping failures land in `results`, and
+   * each sent record's SEND in `placed`.
+   */
   private sendFresh(
     producer: PartitionProducer,
     batch: RecordBatch,
     indexes: readonly number[],
     partition: number,
     results: (RecordResult | undefined)[],
+    placed: (Placement | undefined)[],
   ): void {
     const now = Date.now();
     const budget =
       Math.min(producer.messageSizeLimit, this.config.maxMessageBytes + SEND_OVERHEAD_BYTES) -
       SEND_OVERHEAD_BYTES;
-    let group: { index: number; mapped: MappedRecord }[] = [];
+    // The group being built, as parallel arrays: record indexes and their mapped messages.
+    let members: number[] = [];
+    let messages: PreparedMessage[] = [];
     let groupBytes = 0;
-    const flush = () => {
-      if (group.length === 0) return;
-      const members = group;
-      group = [];
+    const flush = (deliverAtTime: number | undefined) => {
+      if (members.length === 0) return;
+      this.sendGroup(producer, members, messages, deliverAtTime, partition, results, placed);
+      members = [];
+      messages = [];
       groupBytes = 0;
-      this.sendGroup(producer, batch, members, partition, results);
     };
     for (const index of indexes) {
       const record = batch.records[index] as OutboundRecord;
@@ -171,63 +196,43 @@ export class PulsarTransport implements Transport {
         results[index] = { ok: false, error: mapped };
         continue;
       }
-      const size = estimatedSize(mapped);
       // deliver_at_time lives in the SEND's MessageMetadata, so a delayed message goes alone.
       if (mapped.deliverAtTime !== undefined) {
-        flush();
-        group.push({ index, mapped });
-        flush();
+        flush(undefined);
+        members.push(index);
+        messages.push(mapped.message);
+        flush(mapped.deliverAtTime);
         continue;
       }
-      if (group.length > 0 && groupBytes + size > budget) flush();
-      group.push({ index, mapped });
+      const size = estimatedSize(mapped);
+      if (members.length > 0 && groupBytes + size > budget) flush(undefined);
+      members.push(index);
+      messages.push(mapped.message);
       groupBytes += size;
     }
-    flush();
+    flush(undefined);
   }
 
   private sendGroup(
     producer: PartitionProducer,
-    batch: RecordBatch,
-    members: { index: number; mapped: MappedRecord }[],
+    members: readonly number[],
+    messages: readonly PreparedMessage[],
+    deliverAtTime: number | undefined,
     partition: number,
     results: (RecordResult | undefined)[],
+    placed: (Placement | undefined)[],
   ): void {
     let send: PendingSend;
     try {
-      send = producer.send(
-        members.map((member) => member.mapped.message),
-        members[0]?.mapped.deliverAtTime,
-      );
+      send = producer.send(messages, deliverAtTime);
     } catch (error) {
-      for (const member of members) results[member.index] = { ok: false, error: error as OutboundError };
+      for (const index of members) results[index] = { ok: false, error: error as OutboundError };
       return;
     }
-    members.forEach((member, batchIndex) => {
-      this.placements.set(batch.records[member.index] as OutboundRecord, { send, batchIndex, partition });
-    });
-  }
-
-  private resultOf(record: OutboundRecord): RecordResult {
-    const placement = this.placements.get(record);
-    if (!placement) {
-      return { ok: false, error: pulsarError("INTERNAL", "record was neither sent nor failed") };
+    for (let batchIndex = 0; batchIndex < members.length; batchIndex++) {
+      const index = members[batchIndex] as number;
+      placed[index] = { send, batchIndex, partition };
     }
-    const outcome = placement.send.outcome;
-    if (!outcome) {
-      return {
-        ok: false,
-        error: pulsarError(
-          "TIMEOUT",
-          "no SEND_RECEIPT before the deadline; the broker may hold the message",
-          {
-            kind: "unknown-outcome",
-          },
-        ),
-      };
-    }
-    if (!outcome.ok) return { ok: false, error: outcome.error };
-    return success(record, outcome.receipt, placement);
   }
 
   /** The producer topic for a partition, or an error when the partition does not exist. */
@@ -323,6 +328,24 @@ export class PulsarTransport implements Transport {
     await Promise.allSettled(producers.map((producer) => producer.close()));
     await this.pool.close();
   }
+}
+
+/** A sent record's result once its SEND settled, or a timeout when it has not. */
+function resultOf(record: OutboundRecord, placement: Placement | undefined): RecordResult {
+  if (!placement) {
+    return { ok: false, error: pulsarError("INTERNAL", "record was neither sent nor failed") };
+  }
+  const outcome = placement.send.outcome;
+  if (!outcome) {
+    return {
+      ok: false,
+      error: pulsarError("TIMEOUT", "no SEND_RECEIPT before the deadline; the broker may hold the message", {
+        kind: "unknown-outcome",
+      }),
+    };
+  }
+  if (!outcome.ok) return { ok: false, error: outcome.error };
+  return success(record, outcome.receipt, placement);
 }
 
 function success(record: OutboundRecord, receipt: SendReceipt, placement: Placement): RecordResult {
