@@ -54,6 +54,9 @@ export class BatchPayload {
   private readonly firstSequenceId: number;
   /** Per entry, its metadata size, then the UTF-8 lengths of its strings in writing order. */
   private readonly measures: number[] = [];
+  private lastProperty: KeyValue | undefined;
+  private lastKeyBytes = 0;
+  private lastValueBytes = 0;
 
   constructor(entries: readonly BatchEntry[], firstSequenceId: number) {
     this.entries = entries;
@@ -76,8 +79,14 @@ export class BatchPayload {
     if (properties !== undefined) {
       for (let i = 0; i < properties.length; i++) {
         const property = properties[i] as KeyValue;
-        const keyBytes = utf8Length(property.key);
-        const valueBytes = utf8Length(property.value);
+        // Messages of a batch often share one property object (the content type): count it once.
+        if (property !== this.lastProperty) {
+          this.lastProperty = property;
+          this.lastKeyBytes = utf8Length(property.key);
+          this.lastValueBytes = utf8Length(property.value);
+        }
+        const keyBytes = this.lastKeyBytes;
+        const valueBytes = this.lastValueBytes;
         measures.push(keyBytes, valueBytes);
         const inner = 2 + varintSize(keyBytes) + keyBytes + varintSize(valueBytes) + valueBytes;
         size += 1 + varintSize(inner) + inner;

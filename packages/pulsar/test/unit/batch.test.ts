@@ -37,13 +37,20 @@ const TEXTS = [
   "x".repeat(70),
   "é".repeat(200),
 ];
+const SHARED = [
+  { key: "content-type", value: "application/octet-stream" },
+  { key: "ü", value: "é".repeat(100) },
+];
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
 function randomFields(): SingleMessageFields {
   const fields: SingleMessageFields = {};
   if (Math.random() < 0.8) {
     const count = Math.floor(Math.random() * 4);
-    fields.properties = Array.from({ length: count }, () => ({ key: pick(TEXTS), value: pick(TEXTS) }));
+    // Some property objects are shared between messages, as mapping shares the content type's.
+    fields.properties = Array.from({ length: count }, () =>
+      Math.random() < 0.4 ? pick(SHARED) : { key: pick(TEXTS), value: pick(TEXTS) },
+    );
   }
   if (Math.random() < 0.5) fields.partition_key = pick(TEXTS);
   if (Math.random() < 0.5)
