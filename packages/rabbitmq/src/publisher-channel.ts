@@ -2,7 +2,6 @@ import type { OutboundError } from "@outbound/core";
 import type { ConfirmChannel, Message } from "amqplib";
 import { classifyChannelLoss, nackedError, returnedError } from "./error-mapping.js";
 import { type AmqpPublish, PUBLISH_ID_HEADER } from "./mapping.js";
-import { WriteCoalescer } from "./write-coalescer.js";
 
 /**
  * Receives the outcome of the publishes it handed to a {@link PublisherChannel}. One sink serves a
@@ -52,10 +51,8 @@ export class PublisherChannel {
   private bufferFull = false;
   private drainWaiters: Array<() => void> = [];
   private readonly closeListeners: Array<() => void> = [];
-  private readonly coalescer: WriteCoalescer | undefined;
 
   constructor(private readonly channel: ConfirmChannel) {
-    this.coalescer = WriteCoalescer.forChannel(channel);
     channel.on("return", (message: Message) => this.onReturn(message));
     channel.on("ack", (fields: ConfirmFields) => this.onConfirm(fields, false));
     channel.on("nack", (fields: ConfirmFields) => this.onConfirm(fields, true));
@@ -112,7 +109,6 @@ export class PublisherChannel {
       index,
     });
     this.unsettled += 1;
-    this.coalescer?.hold();
     let hasRoom: boolean;
     try {
       // No callback: confirms are matched by delivery tag in onConfirm.
