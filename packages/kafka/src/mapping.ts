@@ -29,8 +29,21 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function hasHeader(headers: Record<string, unknown>, name: string): boolean {
-  return Object.keys(headers).some((key) => key.toLowerCase() === name);
+function hasHeader(headers: IHeaders, name: string): boolean {
+  for (const key in headers) if (key.toLowerCase() === name) return true;
+  return false;
+}
+
+// Records of one batch usually share a send time; converting it once saves a number-to-string
+// per message (kafkajs takes the timestamp as a string).
+let lastTimestamp = Number.NaN;
+let lastTimestampText = "";
+function timestampText(timestamp: number): string {
+  if (timestamp !== lastTimestamp) {
+    lastTimestamp = timestamp;
+    lastTimestampText = String(Math.trunc(timestamp));
+  }
+  return lastTimestampText;
 }
 
 /**
@@ -40,19 +53,24 @@ function hasHeader(headers: Record<string, unknown>, name: string): boolean {
  */
 export function toKafkaMessage(record: OutboundRecord): Message {
   const headers: IHeaders = {};
-  for (const [name, value] of Object.entries(record.headers)) {
+  let userHeaders = false;
+  const source = record.headers;
+  for (const name in source) {
+    const value = source[name] as string | Uint8Array;
     headers[name] = typeof value === "string" ? value : asBuffer(value);
+    userHeaders = true;
   }
-  if (record.contentType && !hasHeader(headers, CONTENT_TYPE_HEADER))
+  // Without user headers nothing can shadow ours, so the name scans are skipped.
+  if (record.contentType && !(userHeaders && hasHeader(headers, CONTENT_TYPE_HEADER)))
     headers[CONTENT_TYPE_HEADER] = record.contentType;
-  if (record.id !== undefined && !hasHeader(headers, MESSAGE_ID_HEADER))
+  if (record.id !== undefined && !(userHeaders && hasHeader(headers, MESSAGE_ID_HEADER)))
     headers[MESSAGE_ID_HEADER] = record.id;
   return {
     key: record.key === undefined ? null : asBuffer(record.key),
     value: asBuffer(record.value),
     partition: record.partition,
     headers,
-    timestamp: String(Math.trunc(record.timestamp)),
+    timestamp: timestampText(record.timestamp),
   };
 }
 
@@ -75,14 +93,33 @@ export function toRecordResults(batch: RecordBatch, metadata: RecordMetadata[]):
     );
   }
   const offset = answer.baseOffset ?? answer.offset;
-  const base = offset !== undefined ? BigInt(offset) : undefined;
   // logAppendTime is -1 unless the topic uses LogAppendTime; then it is the broker's timestamp.
   const appendTime = answer.logAppendTime !== undefined ? Number(answer.logAppendTime) : -1;
-  return batch.records.map((record, index) => ({
-    ok: true,
-    partition: batch.partition,
-    offset: base === undefined ? undefined : String(base + BigInt(index)),
-    timestamp: appendTime >= 0 ? appendTime : record.timestamp,
-    acknowledged: true,
-  }));
+  const records = batch.records;
+  const results = new Array<RecordResult>(records.length);
+  const offsetAt = offsetCounter(offset, records.length);
+  for (let index = 0; index < records.length; index++) {
+    results[index] = {
+      ok: true,
+      partition: batch.partition,
+      offset: offsetAt(index),
+      timestamp: appendTime >= 0 ? appendTime : (records[index] as OutboundRecord).timestamp,
+      acknowledged: true,
+    };
+  }
+  return results;
+}
+
+/**
+ * Offsets `base + index` as strings. Plain numbers while the last one stays below 2^53 (every
+ * real partition), BigInt beyond, so an offset is never rounded.
+ */
+function offsetCounter(base: string | undefined, count: number): (index: number) => string | undefined {
+  if (base === undefined) return () => undefined;
+  const first = Number(base);
+  if (Number.isSafeInteger(first) && Number.isSafeInteger(first + count) && String(first) === base) {
+    return (index) => String(first + index);
+  }
+  const big = BigInt(base);
+  return (index) => String(big + BigInt(index));
 }

@@ -32,14 +32,23 @@ export function isPartitionMissing(error: unknown): boolean {
  * know (the topic just grew) is silently left out of the request. Failing instead makes kafkajs
  * refresh its metadata and lets the transport send again.
  */
-export const explicitPartitioner: ICustomPartitioner = () => (args) => {
-  const { topic, partitionMetadata, message } = args;
-  const partition = message.partition;
-  if (partition === undefined || partition === null) {
-    throw new Error("record without a partition reached kafkajs; the engine assigns every partition");
-  }
-  if (!partitionMetadata.some((p) => p.partitionId === partition)) {
-    throw new PartitionNotInMetadataError(topic, partition);
-  }
-  return partition;
+export const explicitPartitioner: ICustomPartitioner = () => {
+  // kafkajs hands every message of a send the same metadata array, so the partition check runs
+  // once per batch and partition instead of once per message.
+  let checkedMetadata: unknown;
+  let checkedPartition = -1;
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    const partition = message.partition;
+    if (partition === undefined || partition === null) {
+      throw new Error("record without a partition reached kafkajs; the engine assigns every partition");
+    }
+    if (partitionMetadata === checkedMetadata && partition === checkedPartition) return partition;
+    if (!partitionMetadata.some((p) => p.partitionId === partition)) {
+      throw new PartitionNotInMetadataError(topic, partition);
+    }
+    checkedMetadata = partitionMetadata;
+    checkedPartition = partition;
+    return partition;
+  };
 };

@@ -29,6 +29,21 @@ describe("record to kafkajs message", () => {
     expect(message.headers).toEqual({ "content-type": "application/json" });
   });
 
+  it("gives each record its own timestamp when consecutive records differ", () => {
+    const stamps = [1_700_000_000_123, 1_700_000_000_123, 1_700_000_000_124.9, 1_700_000_000_123];
+    expect(stamps.map((timestamp) => toKafkaMessage(record({ timestamp })).timestamp)).toEqual([
+      "1700000000123",
+      "1700000000123",
+      "1700000000124",
+      "1700000000123",
+    ]);
+  });
+
+  it("leaves a user's message-id header alone, whatever its case", () => {
+    const message = toKafkaMessage(record({ id: "order-1", headers: { "Message-ID": "mine" } }));
+    expect(message.headers).toEqual({ "Message-ID": "mine", "content-type": "application/json" });
+  });
+
   it("sends a null key for keyless records", () => {
     expect(toKafkaMessage(record({ key: undefined })).key).toBeNull();
   });
@@ -83,6 +98,22 @@ describe("broker answer to record results", () => {
     expect(
       results.every((r) => r.ok && r.acknowledged && r.partition === 2 && r.timestamp === 1_700_000_000_123),
     ).toBe(true);
+  });
+
+  it("counts offsets exactly across 2^53 and from small bases", () => {
+    const three = batch("all");
+    const near = toRecordResults(three, [
+      { topicName: "t", partition: 2, errorCode: 0, baseOffset: "9007199254740990", logAppendTime: "-1" },
+    ]);
+    expect(near.map((r) => r.ok && r.offset)).toEqual([
+      "9007199254740990",
+      "9007199254740991",
+      "9007199254740992",
+    ]);
+    const small = toRecordResults(three, [
+      { topicName: "t", partition: 2, errorCode: 0, baseOffset: "41", logAppendTime: "-1" },
+    ]);
+    expect(small.map((r) => r.ok && r.offset)).toEqual(["41", "42", "43"]);
   });
 
   it("uses the broker's append time when the topic uses LogAppendTime", () => {
