@@ -25,8 +25,13 @@ import { KafkaTransaction } from "./transaction.js";
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
-/** Kafka's own limit on records in a batch is bytes, not count; this keeps requests reasonable. */
-const MAX_BATCH_RECORDS = 10_000;
+/**
+ * Kafka's own limit on records in a batch is bytes, not count. The count limit is kafkajs's:
+ * 2.2.4 groups a send's messages per partition by copying the partition's array for every
+ * message, so its cost per message grows with the batch (about 2.5 us at 1000 records, 10 at
+ * 5000, 23 at 10000). Past 1000 records a larger batch saves nothing per request worth that.
+ */
+const MAX_BATCH_RECORDS = 1000;
 /** How long `partitions()` waits for a topic the broker is still creating. */
 const TOPIC_READY_TIMEOUT_MS = 10_000;
 
