@@ -120,7 +120,7 @@ export class RabbitMqTransport implements Transport {
     }
 
     const records = batch.records;
-    const outcome = new BatchOutcome(records, this.window, batch.acks === "none");
+    const outcome = new BatchOutcome(records, this.window, batch.acks === "none", context);
     // Once a record cannot be written (no connection, aborted while waiting), the rest of the
     // batch fails the same way at once instead of each waiting out its own reconnect backoff.
     let stopped: OutboundError | undefined;
@@ -264,6 +264,8 @@ class BatchOutcome implements PublishSink {
     private readonly records: readonly OutboundRecord[],
     private readonly window: ConfirmWindow,
     private readonly fireAndForget: boolean,
+    /** Told each confirm as it arrives, so the engine can release that sender without waiting for the batch. */
+    private readonly context: Pick<SendContext, "recordSettled"> | undefined,
   ) {
     this.results = new Array(records.length);
     this.remaining = records.length;
@@ -294,6 +296,7 @@ class BatchOutcome implements PublishSink {
   private set(index: number, result: RecordResult): void {
     if (this.results[index] !== undefined) return;
     this.results[index] = result;
+    if (this.remaining > 1) this.context?.recordSettled?.(index, result);
     this.remaining -= 1;
     if (this.remaining === 0) this.resolve(this.results as RecordResult[]);
   }

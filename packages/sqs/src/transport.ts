@@ -49,6 +49,8 @@ interface SendRun {
   stoppedGroups: Set<string>;
   /** Whole-request errors, to reject with when every record failed with one. */
   requestErrors: Set<OutboundError>;
+  /** Told each SendMessageBatch's successes as they arrive, before the engine batch's other requests answer. */
+  context: SendContext;
 }
 
 /**
@@ -101,6 +103,7 @@ export class SqsTransport implements Transport {
       results: new Array(batch.records.length).fill(undefined),
       stoppedGroups: new Set(),
       requestErrors: new Set(),
+      context,
     };
 
     this.noteIgnoredIds(batch, queue);
@@ -204,7 +207,7 @@ export class SqsTransport implements Transport {
       const entry = byId.get(success.Id ?? "");
       if (!entry) continue;
       byId.delete(success.Id!);
-      run.results[entry.index] = {
+      const result: RecordResult = {
         ok: true,
         partition: 0,
         messageId: success.MessageId,
@@ -212,6 +215,8 @@ export class SqsTransport implements Transport {
         ...(success.SequenceNumber ? { offset: success.SequenceNumber } : {}),
         acknowledged: true,
       };
+      run.results[entry.index] = result;
+      run.context.recordSettled?.(entry.index, result);
     }
     for (const failure of answer.Failed ?? []) {
       const entry = byId.get(failure.Id ?? "");

@@ -618,7 +618,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       1,
       Math.min(this.options.requestTimeoutMs, Math.ceil(earliest + this.deliveryTimeoutMs - now)),
     );
-    const request = new InFlightRequest(lane, records, now, timeoutMs);
+    const request = new InFlightRequest(lane, records, now, timeoutMs, this.onEarlyResult);
     this.inFlight.add(request);
     this.watchRequest(request.expiresAt);
     this.metricsRecorder.requests++;
@@ -652,6 +652,18 @@ export class ProducerEngine extends EventEmitter implements Producer {
         ),
     );
   }
+
+  /**
+   * A record the transport reported before its request finished. Successes settle now, so their
+   * callers can send again while the request is still out; failures wait for the request's end,
+   * where retries are put back in order.
+   */
+  private readonly onEarlyResult = (request: InFlightRequest, index: number, result: RecordResult): void => {
+    if (request.done || result?.ok !== true) return;
+    const p = request.records[index];
+    if (p === undefined || p.settled) return;
+    this.succeed(p, result, performance.now());
+  };
 
   /**
    * One timer watches every request in flight, armed for the earliest expiry: a timer per

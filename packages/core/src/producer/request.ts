@@ -1,3 +1,4 @@
+import type { RecordResult } from "../message/index.js";
 import type { SendContext } from "../transport/index.js";
 import type { Lane } from "./lane.js";
 import type { PendingRecord } from "./pending.js";
@@ -20,8 +21,13 @@ export class InFlightRequest implements SendContext {
     readonly records: PendingRecord[],
     readonly startedAt: number,
     readonly timeoutMs: number,
+    private readonly onRecord: (request: InFlightRequest, index: number, result: RecordResult) => void,
   ) {
     this.expiresAt = startedAt + timeoutMs;
+  }
+
+  recordSettled(index: number, result: RecordResult): void {
+    this.onRecord(this, index, result);
   }
 
   get signal(): AbortSignal {

@@ -11,6 +11,14 @@ export interface SendContext {
   readonly signal: AbortSignal;
   /** Milliseconds the transport may spend before the engine treats the outcome as unknown. */
   timeoutMs: number;
+  /**
+   * Reports one record's outcome before the whole request is answered, for brokers that
+   * acknowledge records one by one (AMQP publisher confirms, SQS's parallel batch requests). The
+   * engine settles an early success at once, so its caller can send again while the rest of the
+   * request is in flight; failures are acted on when `send` resolves, which keeps retries in
+   * order. Optional to call; the array `send` resolves with must still hold every result.
+   */
+  recordSettled?(index: number, result: RecordResult): void;
 }
 
 /** A transport's flow-control state: `paused` while the broker or client asks producers to wait. */

@@ -3,7 +3,15 @@
  * engine behaviours every transport relies on: buffering, batching, retries, timeouts,
  * ordering, close and per-message settlement.
  */
-import { createProducer, type DeliveryReport, type ProducerConfig } from "@outbound/core";
+import {
+  createProducer,
+  type DeliveryReport,
+  OutboundError,
+  type ProducerConfig,
+  type RecordBatch,
+  type RecordResult,
+  type SendContext,
+} from "@outbound/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MemoryTransport, memoryTransport } from "../../src/index.js";
 import { rejection } from "./rejection.js";
@@ -352,6 +360,51 @@ describe("per-message settlement", () => {
     expect(acks + failures).toBe(200);
     expect(failures).toBe(20);
     expect(producer.metrics().pending).toBe(0);
+  });
+});
+
+describe("early record results", () => {
+  it("settles a success the transport reports early, and retries a failure only when the request ends", async () => {
+    // A transport whose broker acknowledges records one by one: record 0 is confirmed at once,
+    // record 1 fails retriably when the request finishes; the retry then succeeds.
+    let finish: (() => void) | undefined;
+    let requests = 0;
+    const inner = memoryTransport();
+    const transport = {
+      name: "early",
+      capabilities: inner.capabilities,
+      connect: () => inner.connect(),
+      partitions: async () => 1,
+      close: () => inner.close(),
+      send: (batch: RecordBatch, context: SendContext): Promise<RecordResult[]> => {
+        requests++;
+        if (requests > 1) return Promise.resolve(batch.records.map(() => ({ ok: true as const })));
+        context.recordSettled?.(0, { ok: true, offset: "7" });
+        return new Promise((resolve) => {
+          finish = () =>
+            resolve([
+              { ok: true, offset: "7" },
+              {
+                ok: false,
+                error: new OutboundError("BROKER_UNAVAILABLE", "not this time", { kind: "retriable" }),
+              },
+            ]);
+        });
+      },
+    };
+    const producer = createProducer({ transport, retry: { initialMs: 10, maxMs: 10, jitter: 0 } });
+    producers.push(producer);
+    await producer.connect();
+    const first = producer.send({ topic: "t", value: "a" });
+    const second = producer.send({ topic: "t", value: "b" });
+    const report = await Promise.race([first, sleep(500).then(() => "still pending")]);
+    expect(report).toMatchObject({ offset: "7", attempts: 1 });
+    expect(await Promise.race([second, sleep(20).then(() => "still pending")])).toBe("still pending");
+    finish!();
+    expect(await second).toMatchObject({ attempts: 2 });
+    expect(requests).toBe(2);
+    // Settled once: the request's own result for record 0 did not settle it again.
+    expect(producer.metrics().acked).toBe(2);
   });
 });
 
