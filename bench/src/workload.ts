@@ -39,3 +39,6 @@ export function formatSize(bytes: number): string {
 export function workloadLabel(w: Workload): string {
   return `${formatSize(w.size)} ${w.keyed ? "keyed" : "unkeyed"} p${w.partitions}`;
 }
+
+/** The bytes serializer's content type, which Outbound sends with every message; raw baselines send it too. */
+export const CONTENT_TYPE = "application/octet-stream";

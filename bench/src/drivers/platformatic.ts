@@ -1,4 +1,5 @@
 import { ProduceAcks, Producer } from "@platformatic/kafka";
+import { CONTENT_TYPE } from "../workload.js";
 import type { Driver, DriverContext } from "./driver.js";
 
 /**
@@ -15,9 +16,13 @@ export function platformaticDriver(ctx: DriverContext): Driver {
     autocreateTopics: false,
   });
   const topic = spec.topic;
+  // The same content-type header @outbound/kafka puts on every record.
+  const headers = new Map([[Buffer.from("content-type"), Buffer.from(CONTENT_TYPE)]]);
   const message = (i: number) => {
     const key = payloads.key(i);
-    return key ? { topic, key, value: payloads.value(i) } : { topic, value: payloads.value(i) };
+    return key
+      ? { topic, key, value: payloads.value(i), headers }
+      : { topic, value: payloads.value(i), headers };
   };
   return {
     batched: true,
