@@ -20,6 +20,7 @@ import type {
 import { MetricsRecorder, type ProducerMetrics } from "../metrics/index.js";
 import type { Partitioner } from "../partitioner/partitioner.js";
 import { stickyPartitioner } from "../partitioner/sticky.js";
+import { bytesSerializer } from "../serializer/bytes.js";
 import type { Serializer } from "../serializer/serializer.js";
 import { loadOpenTelemetry, ProducerTelemetry } from "../telemetry/index.js";
 import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
@@ -257,6 +258,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
     let serialized: unknown;
     try {
       checkMessage(message, this.caps, this.transportName);
+      // Under overload most sends are refused. When the value's bytes go out as they are and the
+      // buffer cannot hold even them, refuse before building the record, span and serializer work.
+      if (
+        this.options.onBufferFull === "reject" &&
+        !this.deadLetterSink &&
+        (raw !== undefined || this.parts.serializer === bytesSerializer) &&
+        message.value instanceof Uint8Array &&
+        this.buffer.usedBytes + message.value.byteLength > this.buffer.maxBytes
+      ) {
+        return this.refuse(message, undefined, this.bufferFull());
+      }
       record = new PendingRecord(
         message,
         raw ? raw.contentType : this.parts.serializer.contentType,

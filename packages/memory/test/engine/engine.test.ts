@@ -57,6 +57,29 @@ describe("bounded buffer", () => {
     expect(producer.metrics().rejectedBufferFull).toBe(refused.length);
   });
 
+  it("refuses raw bytes that cannot fit before serializing, but asks a custom serializer first", async () => {
+    const { broker, producer } = setup({ bufferMaxBytes: 4096, onBufferFull: "reject", serializer: "bytes" });
+    await producer.connect();
+    broker.faults.hang();
+    const held = [producer.send({ topic: "t", value: new Uint8Array(3000) })];
+    held[0]!.catch(() => undefined);
+    await expect(producer.send({ topic: "t", value: new Uint8Array(3000) })).rejects.toMatchObject({
+      code: "BUFFER_FULL",
+    });
+    // A serializer may shrink a value (compression): 1 MB in, 10 bytes out still fits.
+    const shrinking = {
+      contentType: "application/x-shrunk",
+      serialize: () => new Uint8Array(10),
+    };
+    const other = setup({ bufferMaxBytes: 4096, onBufferFull: "reject", serializer: shrinking });
+    await other.producer.connect();
+    await expect(
+      other.producer.send({ topic: "t", value: new Uint8Array(1_000_000) }),
+    ).resolves.toMatchObject({
+      topic: "t",
+    });
+  });
+
   it("blocks a send until space frees up, within maxBlockMs", async () => {
     const { broker, producer } = setup({ bufferMaxBytes: 2048, maxBlockMs: 2000, onBufferFull: "block" });
     await producer.connect();
