@@ -20,6 +20,22 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
     await vhost?.remove();
   });
 
+  /** A direct exchange whose only binding sends key "in" to a queue; any other key has no route. */
+  async function directExchangeRoutingIn(): Promise<{ topic: string; held: string }> {
+    const topic = unique();
+    const held = `${topic}-held`;
+    await probe.createTopic(held, { partitions: 1 });
+    const admin = await connect(vhost.url);
+    try {
+      const channel = await admin.createChannel();
+      await channel.assertExchange(topic, "direct", { durable: false });
+      await channel.bindQueue(held, topic, "in");
+    } finally {
+      await admin.close();
+    }
+    return { topic, held };
+  }
+
   it("a message to a queue that does not exist fails with UNKNOWN_DESTINATION and is never reported delivered", async () => {
     const producer = createProducer({
       transport: rabbitmqTransport({ url: vhost.url, destination: "queue" }),
@@ -79,17 +95,7 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
 
   it("interleaved in one batch: each returned publish fails alone, between routed ones", async () => {
     // Exchange mode on a direct exchange bound with key "in" only: keys "out" have no route.
-    const topic = unique();
-    const held = `${topic}-held`;
-    await probe.createTopic(held, { partitions: 1 });
-    const admin = await connect(vhost.url);
-    try {
-      const channel = await admin.createChannel();
-      await channel.assertExchange(topic, "direct", { durable: false });
-      await channel.bindQueue(held, topic, "in");
-    } finally {
-      await admin.close();
-    }
+    const { topic, held } = await directExchangeRoutingIn();
     const transport = rabbitmqTransport({ url: vhost.url, destination: "exchange" });
     try {
       const keys = ["in", "out", "in", "in", "out", "in"];
@@ -114,17 +120,7 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
   it("across a batch larger than the window, every returned publish fails and only those", async () => {
     // Thousands of publishes with a small window: confirms arrive both one by one and as
     // `multiple` ranges while returns interleave, and the window wraps many times over.
-    const topic = unique();
-    const held = `${topic}-held`;
-    await probe.createTopic(held, { partitions: 1 });
-    const admin = await connect(vhost.url);
-    try {
-      const channel = await admin.createChannel();
-      await channel.assertExchange(topic, "direct", { durable: false });
-      await channel.bindQueue(held, topic, "in");
-    } finally {
-      await admin.close();
-    }
+    const { topic, held } = await directExchangeRoutingIn();
     const transport = rabbitmqTransport({ url: vhost.url, destination: "exchange", confirmWindow: 1_500 });
     try {
       const keys = Array.from({ length: 4_000 }, (_, i) =>
