@@ -93,7 +93,8 @@ async function commandFor(spec: TrialSpec): Promise<JavaCommand> {
           "-1",
           "--reporting-interval",
           "1000",
-          ...(keyed ? ["--record-key-range", "1024"] : []),
+          // Round-robin over 1024 keys, as the Node drivers cycle through theirs.
+          ...(keyed ? ["--record-key-range", "1024", "--key-distribution", "range"] : []),
           "--command-property",
           `bootstrap.servers=${e.kafka}`,
           "acks=all",
