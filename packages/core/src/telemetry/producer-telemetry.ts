@@ -26,6 +26,11 @@ const SCOPE = "@outbound/core";
  */
 export class ProducerTelemetry {
   private readonly tracer: Tracer | undefined;
+  /**
+   * The global provider, when spans come from it: while no SDK has registered with it, a span
+   * would be a no-op, so the per-message work is skipped unless an upstream trace is active.
+   */
+  private readonly globalTracers: { getDelegateTracer(name: string): Tracer | undefined } | undefined;
   private readonly system: string;
   private readonly base: Attributes;
   private readonly sent: Counter | undefined;
@@ -49,10 +54,19 @@ export class ProducerTelemetry {
       const provider =
         (options.tracerProvider as { getTracer?: OpenTelemetryApi["trace"]["getTracer"] }) ?? api.trace;
       this.tracer = provider.getTracer!(SCOPE);
+      const global = options.tracerProvider ? undefined : (api.trace.getTracerProvider() as unknown);
+      this.globalTracers =
+        typeof (global as { getDelegateTracer?: unknown } | undefined)?.getDelegateTracer === "function"
+          ? (global as { getDelegateTracer(name: string): Tracer | undefined })
+          : undefined;
     }
-    if (options.metrics !== false) {
-      const provider = (options.meterProvider as { getMeter?: (name: string) => Meter }) ?? api.metrics;
-      const meter = provider.getMeter!(SCOPE);
+    const meter =
+      options.metrics === false
+        ? undefined
+        : ((options.meterProvider as { getMeter?: (name: string) => Meter }) ?? api.metrics).getMeter!(SCOPE);
+    // The API's no-op meter stays a no-op even if an SDK registers later (metrics have no proxy),
+    // so its instruments would only cost an attribute lookup per message for nothing.
+    if (meter !== undefined && meter !== api.createNoopMeter?.()) {
       this.sent = meter.createCounter(METRIC.sentMessages, {
         description: "Messages the producer sent, by outcome",
         unit: "{message}",
@@ -91,6 +105,10 @@ export class ProducerTelemetry {
     if (!this.tracer) return undefined;
     const api = this.api;
     const parent = api.context.active();
+    if (this.globalTracers !== undefined && this.globalTracers.getDelegateTracer(SCOPE) === undefined) {
+      const upstream = api.trace.getSpanContext(parent);
+      if (upstream === undefined || !api.trace.isSpanContextValid(upstream)) return undefined;
+    }
     const span = this.tracer.startSpan(`send ${message.topic}`, { kind: api.SpanKind.PRODUCER }, parent);
     if (span.isRecording()) {
       const attributes: Attributes = {

@@ -106,6 +106,27 @@ describe("tracing", () => {
     expect(counts).toContain(5);
   });
 
+  it("with no SDK registered, passes an upstream trace on and adds nothing without one", async () => {
+    // The global provider has no SDK behind it in this file: spans would be no-ops, so the engine
+    // skips them, but a trace context arriving from upstream must still reach the message.
+    const transport = memoryTransport();
+    const producer = createProducer({ transport, telemetry: { meterProvider } });
+    producers.push(producer);
+    const upstream = {
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      spanId: "b7ad6b7169203331",
+      traceFlags: otel.TraceFlags.SAMPLED,
+    };
+    await otel.context.with(otel.trace.setSpanContext(otel.ROOT_CONTEXT, upstream), () =>
+      producer.send({ topic: "t", value: 1 }),
+    );
+    await producer.send({ topic: "t", value: 2 });
+    const [withUpstream, without] = transport.broker.messages("t");
+    expect(String(withUpstream!.headers.traceparent)).toBe(`00-${upstream.traceId}-${upstream.spanId}-01`);
+    expect(without!.headers.traceparent).toBeUndefined();
+    expect(spans.getFinishedSpans()).toHaveLength(0);
+  });
+
   it("tracing off: no span and no trace headers", async () => {
     const { broker, producer } = setup({ telemetry: { tracing: false, meterProvider } });
     await producer.send({ topic: "t", value: 1 });
