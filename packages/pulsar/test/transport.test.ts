@@ -104,50 +104,35 @@ describe("sending", () => {
     expect(read.map((m) => text(m.value))).toEqual(["ok-1", "ok-2"]);
   });
 
-  it("compresses batches with ZLIB and the broker's reader decompresses them", async () => {
-    const zlib = testTransport({ compression: "zlib" });
-    try {
-      const topic = uniqueTopic("zlib");
-      const records = Array.from({ length: 20 }, (_, i) =>
-        record(topic, `compressible-${"x".repeat(500)}-${i}`),
-      );
-      const results = await zlib.send(batchOf(records), context());
-      expect(results.every((r) => r.ok)).toBe(true);
-      const read = await probe.read(topic, { count: 20, timeoutMs: 15_000 });
-      expect(read.map((m) => text(m.value))).toEqual(records.map((r) => text(r.value)));
-      // The stored entry is smaller than the raw payload: compression happened on the wire.
-      const stats = await fetch(
-        `${endpoints().pulsarHttp}/admin/v2/persistent/public/default/${topic}/stats`,
-      );
-      const { bytesInCounter } = (await stats.json()) as { bytesInCounter: number };
-      expect(bytesInCounter).toBeLessThan(20 * 500);
-    } finally {
-      await zlib.close();
-    }
-  });
-
-  it("compresses batches with LZ4 (raw block) and the broker's reader decompresses them", async () => {
-    const lz4 = testTransport({ compression: "lz4" });
-    try {
-      const topic = uniqueTopic("lz4");
-      const records = Array.from({ length: 20 }, (_, i) =>
-        record(topic, `compressible-${"y".repeat(500)}-${i}`),
-      );
-      const results = await lz4.send(batchOf(records), context());
-      expect(results.every((r) => r.ok)).toBe(true);
-      // The broker's Java client decodes the block with the uncompressed size from the metadata;
-      // a frame or a length prefix would fail to decompress and the reader would get nothing.
-      const read = await probe.read(topic, { count: 20, timeoutMs: 15_000 });
-      expect(read.map((m) => text(m.value))).toEqual(records.map((r) => text(r.value)));
-      const stats = await fetch(
-        `${endpoints().pulsarHttp}/admin/v2/persistent/public/default/${topic}/stats`,
-      );
-      const { bytesInCounter } = (await stats.json()) as { bytesInCounter: number };
-      expect(bytesInCounter).toBeLessThan(20 * 500);
-    } finally {
-      await lz4.close();
-    }
-  });
+  it.each([
+    { compression: "zlib" as const, label: "ZLIB", fill: "x" },
+    // The broker's Java client decodes the raw LZ4 block with the uncompressed size from the
+    // metadata; a frame or a length prefix would fail to decompress and the reader would get nothing.
+    { compression: "lz4" as const, label: "LZ4 (raw block)", fill: "y" },
+  ])(
+    "compresses batches with $label and the broker's reader decompresses them",
+    async ({ compression, fill }) => {
+      const compressed = testTransport({ compression });
+      try {
+        const topic = uniqueTopic(compression);
+        const records = Array.from({ length: 20 }, (_, i) =>
+          record(topic, `compressible-${fill.repeat(500)}-${i}`),
+        );
+        const results = await compressed.send(batchOf(records), context());
+        expect(results.every((r) => r.ok)).toBe(true);
+        const read = await probe.read(topic, { count: 20, timeoutMs: 15_000 });
+        expect(read.map((m) => text(m.value))).toEqual(records.map((r) => text(r.value)));
+        // The stored entry is smaller than the raw payload: compression happened on the wire.
+        const stats = await fetch(
+          `${endpoints().pulsarHttp}/admin/v2/persistent/public/default/${topic}/stats`,
+        );
+        const { bytesInCounter } = (await stats.json()) as { bytesInCounter: number };
+        expect(bytesInCounter).toBeLessThan(20 * 500);
+      } finally {
+        await compressed.close();
+      }
+    },
+  );
 
   it("acks none resolves without waiting and the message still arrives", async () => {
     const topic = uniqueTopic("acksnone");
