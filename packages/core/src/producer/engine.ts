@@ -350,14 +350,14 @@ export class ProducerEngine extends EventEmitter implements Producer {
     }
     if (this.telemetry) {
       record.span = this.telemetry.startSend(message, record);
+      // Only a broker with a header limit needs the count, and only if there are headers at all.
       const max = this.caps!.headers.maxCount;
-      const names = record.headers === NO_HEADERS ? [] : Object.keys(record.headers);
-      const count = names.length;
-      if (max !== undefined && count > max) {
+      const names = max === undefined || record.headers === NO_HEADERS ? [] : Object.keys(record.headers);
+      if (max !== undefined && names.length > max) {
         const injected = names.filter((h) => !message.headers || !(h in message.headers));
         throw new OutboundError(
           "INVALID_MESSAGE",
-          `${count} headers, including the trace context (${injected.join(", ")}), exceed ${name}'s limit of ${max} per message`,
+          `${names.length} headers, including the trace context (${injected.join(", ")}), exceed ${name}'s limit of ${max} per message`,
           { transport: name },
         );
       }
