@@ -4,13 +4,26 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 
 // Tests import workspace packages from source, so no build is needed before `vitest`.
 const alias = [
+  // Private test helpers that live under tools/ rather than packages/.
+  {
+    find: /^@outbound\/kafka-test-kit$/,
+    replacement: fileURLToPath(new URL("./tools/kafka-test-kit/src/index.ts", import.meta.url)),
+  },
   {
     find: /^@outbound\/([a-z0-9-]+)$/,
     replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)),
   },
 ];
 
-const transports = ["kafka", "rabbitmq", "sqs", "pulsar"] as const;
+const transports = ["kafka", "kafkajs", "rabbitmq", "sqs", "pulsar"] as const;
+/** The broker each transport project needs; both Kafka transports share the one Kafka. */
+const brokerOf: Record<(typeof transports)[number], string> = {
+  kafka: "kafka",
+  kafkajs: "kafka",
+  rabbitmq: "rabbitmq",
+  sqs: "sqs",
+  pulsar: "pulsar",
+};
 const otherPackages = readdirSync(new URL("./packages", import.meta.url)).filter(
   (name) => !(transports as readonly string[]).includes(name),
 );
@@ -27,7 +40,7 @@ function transportProject(name: (typeof transports)[number]): TestProjectInlineC
       include: [`packages/${name}/test/**/*.test.ts`, `packages/*/test/integration/${name}-*.test.ts`],
       exclude: [`packages/${name}/test/unit/**`],
       // Brings the broker (and toxiproxy) up when it is not already running.
-      globalSetup: [`tools/brokers/setup/${name}.mjs`],
+      globalSetup: [`tools/brokers/setup/${brokerOf[name]}.mjs`],
       // Files share one broker, and some restart it or cut its connections: one file at a time.
       fileParallelism: false,
       testTimeout: 60_000,

@@ -10,6 +10,12 @@ export interface BrokerEndpoints {
    * `outbound` / `outbound-secret` (OUTBOUND_TEST_KAFKA_SASL, default 127.0.0.1:9094).
    */
   kafkaSasl: string;
+  /** Kafka SASL/OAUTHBEARER listener validating unsecured JWTs (OUTBOUND_TEST_KAFKA_OAUTH, default 127.0.0.1:9095). */
+  kafkaOauth: string;
+  /** Kafka SSL listener (OUTBOUND_TEST_KAFKA_TLS, default 127.0.0.1:9096), certificate for localhost and 127.0.0.1. */
+  kafkaTls: string;
+  /** PEM file of the CA that signed the Kafka SSL listener's certificate (OUTBOUND_TEST_KAFKA_TLS_CA_FILE). */
+  kafkaTlsCaFile: string;
   /** AMQP 0-9-1 URL (OUTBOUND_TEST_AMQP_URL, default amqp://guest:guest@127.0.0.1:5672). */
   amqp: string;
   /**

@@ -12,6 +12,9 @@ import { runDir } from "./lib/paths.mjs";
 export const overrideVariables = {
   kafka: "OUTBOUND_TEST_KAFKA",
   kafkaSasl: "OUTBOUND_TEST_KAFKA_SASL",
+  kafkaOauth: "OUTBOUND_TEST_KAFKA_OAUTH",
+  kafkaTls: "OUTBOUND_TEST_KAFKA_TLS",
+  kafkaTlsCaFile: "OUTBOUND_TEST_KAFKA_TLS_CA_FILE",
   amqp: "OUTBOUND_TEST_AMQP_URL",
   amqps: "OUTBOUND_TEST_AMQPS_URL",
   amqpsCaFile: "OUTBOUND_TEST_AMQPS_CA_FILE",
@@ -27,6 +30,9 @@ export const overrideVariables = {
 const defaults = () => ({
   kafka: "127.0.0.1:9092",
   kafkaSasl: "127.0.0.1:9094",
+  kafkaOauth: "127.0.0.1:9095",
+  kafkaTls: "127.0.0.1:9096",
+  kafkaTlsCaFile: join(runDir(), "kafka", "tls", "ca.pem"),
   amqp: "amqp://guest:guest@127.0.0.1:5672",
   amqps: "amqps://guest:guest@127.0.0.1:5671",
   amqpsCaFile: join(runDir(), "rabbitmq", "tls", "ca.pem"),

@@ -1,106 +1,34 @@
-import { createRequire } from "node:module";
 import { OutboundError } from "@outbound/core";
-import kafkajs from "kafkajs";
-import type { KafkaCompression } from "./config.js";
+import type { KafkaCompression } from "@outbound/kafka-common";
+import { compressionsAlgorithms } from "@platformatic/kafka";
 
-const { CompressionCodecs, CompressionTypes } = kafkajs;
-
-/** The kafkajs codec shape: `compress` gets kafkajs's encoder, whose `buffer` holds the records. */
-interface KafkajsCodec {
-  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
-  decompress(buffer: Buffer): Promise<Buffer>;
+/** A record batch codec: the attribute bits that name it and a synchronous compressor. */
+export interface KafkaCodec {
+  readonly name: Exclude<KafkaCompression, "none">;
+  readonly attribute: number;
+  compress(records: Buffer): Buffer;
 }
-
-/** Kafka's default zstd level (compression.zstd.level), so sizes match the Java producer's. */
-const ZSTD_LEVEL = 3;
-
-// Native addons are loaded on first use, so a user who never picks lz4 or zstd never loads them.
-const require = createRequire(import.meta.url);
 
 /**
- * Kafka's LZ4 codec (since message format v1, KIP-57) is the standard LZ4 *frame* format.
- * lz4-napi's frame functions write it through lz4_flex with independent blocks and no content
- * size, which is what Kafka's own LZ4 stream reader accepts.
+ * The codec for a compression option, from the client: gzip and zstd from `node:zlib`, snappy
+ * and lz4 (frame format, as Kafka's LZ4 is) compiled to WebAssembly. No native module.
+ * `undefined` for `none`. Throws `UNSUPPORTED_FEATURE` when this Node lacks the codec.
  */
-function lz4Codec(): KafkajsCodec {
-  const lz4 = require("lz4-napi") as typeof import("lz4-napi");
-  return {
-    compress: (encoder) => lz4.compressFrame(encoder.buffer),
-    decompress: (buffer) => lz4.decompressFrame(buffer),
-  };
-}
-
-/** Kafka's zstd codec is a plain zstd frame per record batch. */
-function zstdCodec(): KafkajsCodec {
-  const zstd = require("@toondepauw/node-zstd") as typeof import("@toondepauw/node-zstd");
-  const encoder = new zstd.Encoder(ZSTD_LEVEL);
-  const decoder = new zstd.Decoder();
-  return {
-    compress: (kafkaEncoder) => encoder.encode(kafkaEncoder.buffer),
-    decompress: (buffer) => decoder.decode(buffer),
-  };
-}
-
-function load(make: () => KafkajsCodec, compression: string, pkg: string): () => KafkajsCodec {
-  let codec: KafkajsCodec | undefined;
-  return () => {
-    if (codec) return codec;
-    try {
-      codec = make();
-    } catch (error) {
-      throw new OutboundError(
-        "UNSUPPORTED_FEATURE",
-        `${compression} compression needs the native package "${pkg}", which failed to load on this platform`,
-        { transport: "kafka", cause: error },
-      );
-    }
-    return codec;
-  };
-}
-
-let registered = false;
-
-/**
- * Registers the lz4 and zstd codecs on kafkajs's (process-wide) codec table, so both producing
- * and consuming with kafkajs in this process understand them. Idempotent; a codec someone else
- * registered first is left in place.
- */
-export function registerKafkaCodecs(): void {
-  if (registered) return;
-  registered = true;
-  const codecs = CompressionCodecs as unknown as Record<number, () => KafkajsCodec>;
-  const builtIn = (type: number) => {
-    try {
-      codecs[type]?.();
-      return false;
-    } catch {
-      // kafkajs's own placeholders throw "not implemented": those are ours to replace.
-      return true;
-    }
-  };
-  if (builtIn(CompressionTypes.LZ4)) codecs[CompressionTypes.LZ4] = load(lz4Codec, "lz4", "lz4-napi");
-  if (builtIn(CompressionTypes.ZSTD))
-    codecs[CompressionTypes.ZSTD] = load(zstdCodec, "zstd", "@toondepauw/node-zstd");
-}
-
-/** The kafkajs compression type for an option value. */
-export function toKafkaCompression(compression: KafkaCompression): number {
-  switch (compression) {
-    case "none":
-      return CompressionTypes.None;
-    case "gzip":
-      return CompressionTypes.GZIP;
-    case "lz4":
-      return CompressionTypes.LZ4;
-    case "zstd":
-      return CompressionTypes.ZSTD;
+export function codecFor(compression: KafkaCompression): KafkaCodec | undefined {
+  if (compression === "none") return undefined;
+  const algorithm = compressionsAlgorithms[compression];
+  if (!algorithm.available) {
+    throw new OutboundError(
+      "UNSUPPORTED_FEATURE",
+      `${compression} compression is not available on Node ${process.version}`,
+      {
+        transport: "kafka",
+      },
+    );
   }
-}
-
-/** Loads the codec now, so a missing native package fails `connect()` rather than the first send. */
-export function ensureCodec(compression: KafkaCompression): void {
-  registerKafkaCodecs();
-  if (compression === "lz4" || compression === "zstd") {
-    (CompressionCodecs as unknown as Record<number, () => KafkajsCodec>)[toKafkaCompression(compression)]!();
-  }
+  return {
+    name: compression,
+    attribute: algorithm.bitmask,
+    compress: (records) => algorithm.compressSync(records),
+  };
 }

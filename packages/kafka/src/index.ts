@@ -2,23 +2,28 @@ import type { Logger, TransportModule } from "@outbound/core";
 import { type KafkaTransportOptions, resolveKafkaOptions } from "./config.js";
 import { KafkaTransport } from "./transport.js";
 
-export { registerKafkaCodecs } from "./compression.js";
 export {
+  CONTENT_TYPE_HEADER,
   COMPRESSIONS,
   type KafkaCompression,
   type KafkaSaslMechanism,
   type KafkaSaslOptions,
-  type KafkaTransportOptions,
+  MESSAGE_ID_HEADER,
   parseKafkaUrl,
-  type ResolvedKafkaOptions,
   redactKafkaOptions,
-  resolveKafkaOptions,
   SASL_MECHANISMS,
+} from "@outbound/kafka-common";
+export { kafkaCapabilities } from "./capabilities.js";
+export {
+  type KafkaBrokerAddress,
+  type KafkaTransportOptions,
+  MAX_IN_FLIGHT_IDEMPOTENT,
+  type ResolvedKafkaOptions,
+  resolveKafkaOptions,
 } from "./config.js";
-export { toKafkaOutboundError, unwrapKafkaError } from "./errors.js";
-export { CONTENT_TYPE_HEADER, MESSAGE_ID_HEADER, toKafkaAcks, toKafkaMessage } from "./mapping.js";
+export { toKafkaOutboundError } from "./errors.js";
 export { KafkaTransaction } from "./transaction.js";
-export { KafkaTransport, kafkaCapabilities } from "./transport.js";
+export { KafkaTransport } from "./transport.js";
 
 /**
  * A Kafka transport from options, for `createProducer({ transport: kafkaTransport({...}) })`.
@@ -40,6 +45,7 @@ export const transport: TransportModule<KafkaTransportOptions | undefined> = {
     const options = resolveKafkaOptions(config.options, {
       ...(config.url ? { url: config.url } : {}),
       clientId: config.clientId,
+      ...(config.acks ? { acks: config.acks } : {}),
     });
     return new KafkaTransport(options, config.logger);
   },

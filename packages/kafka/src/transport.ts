@@ -1,3 +1,4 @@
+import type { ConnectionOptions as TlsOptions } from "node:tls";
 import {
   type Capabilities,
   type Logger,
@@ -8,66 +9,57 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import kafkajs, {
-  type Admin,
-  type Kafka,
-  type Producer,
-  type RecordMetadata,
-  type SASLOptions,
-} from "kafkajs";
-import { ensureCodec, toKafkaCompression } from "./compression.js";
-import { describeKafkaOptions, RECORD_FRAMING_RESERVE_BYTES, type ResolvedKafkaOptions } from "./config.js";
-import { isTooLarge, toKafkaOutboundError } from "./errors.js";
-import { kafkajsLogCreator } from "./logging.js";
-import { toKafkaAcks, toKafkaMessage, toRecordResults } from "./mapping.js";
-import { explicitPartitioner, isPartitionMissing } from "./partition-guard.js";
+import { describeKafkaOptions, type KafkaSaslOptions } from "@outbound/kafka-common";
+import type { SASLOptions } from "@platformatic/kafka";
+import { kafkaCapabilities } from "./capabilities.js";
+import { Cluster } from "./cluster.js";
+import { codecFor } from "./compression.js";
+import type { ResolvedKafkaOptions } from "./config.js";
+import { engineSettlement, ProduceBatch } from "./produce-batch.js";
+import { ProducerIdManager } from "./producer-id.js";
+import { Sender } from "./sender.js";
 import { KafkaTransaction } from "./transaction.js";
+import { TransactionCoordinator } from "./transaction-coordinator.js";
+import { waitForPartitions } from "./topic-partitions.js";
 
-const { Kafka: KafkaClient, logLevel } = kafkajs;
+/** Backoff between the transport's own retries when a batch comes without the engine's policy. */
+const DEFAULT_RETRY = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0.2 } as const;
 
-/**
- * Kafka's own limit on records in a batch is bytes, not count. The count limit is kafkajs's:
- * 2.2.4 groups a send's messages per partition by copying the partition's array for every
- * message, so its cost per message grows with the batch (about 2.5 us at 1000 records, 10 at
- * 5000, 23 at 10000). Past 1000 records a larger batch saves nothing per request worth that.
- */
-const MAX_BATCH_RECORDS = 1000;
-/** How long `partitions()` waits for a topic the broker is still creating. */
-const TOPIC_READY_TIMEOUT_MS = 10_000;
-
-/** The capabilities of a Kafka transport with these options. */
-export function kafkaCapabilities(options: ResolvedKafkaOptions): Capabilities {
-  return {
-    maxBatchRecords: MAX_BATCH_RECORDS,
-    maxBatchBytes: options.maxBatchBytes,
-    maxMessageBytes: options.maxMessageBytes - RECORD_FRAMING_RESERVE_BYTES,
-    partitioned: true,
-    keyOrdering: "partition",
-    headers: { supported: true, binaryValues: true },
-    // Kafka deduplicates only a producer's retried batches (idempotence), not by message id.
-    dedup: { supported: options.idempotent },
-    delay: { supported: false },
-    timestamps: true,
-    acks: options.idempotent ? ["all"] : ["none", "leader", "all"],
-    transactions: options.transactionalId !== undefined,
-    defaultPartitioner: "murmur2",
-    orderedInFlight: 1,
-  };
-}
-
-function toSasl(options: ResolvedKafkaOptions): SASLOptions | undefined {
-  const sasl = options.sasl;
+/** The client's SASL settings; credentials stay inside the closure, never in a printable object. */
+function toClientSasl(sasl: KafkaSaslOptions | undefined): SASLOptions | undefined {
   if (!sasl) return undefined;
-  return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions;
+  if (sasl.mechanism === "oauthbearer") {
+    return {
+      mechanism: "OAUTHBEARER",
+      token: () => sasl.token(),
+      ...(sasl.extensions ? { oauthBearerExtensions: sasl.extensions } : {}),
+    };
+  }
+  const mechanism =
+    sasl.mechanism === "plain"
+      ? "PLAIN"
+      : sasl.mechanism === "scram-sha-256"
+        ? "SCRAM-SHA-256"
+        : "SCRAM-SHA-512";
+  return { mechanism, username: sasl.username, password: sasl.password };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function toTls(ssl: ResolvedKafkaOptions["ssl"]): TlsOptions | undefined {
+  if (!ssl) return undefined;
+  return ssl === true ? {} : ssl;
+}
+
+function parseAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(":");
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
 }
 
 /**
- * The Kafka transport, on kafkajs. kafkajs's own retries are off: the engine retries with its
- * backoff and delivery timeout, and a retry inside kafkajs would hide attempts from it.
+ * The Kafka transport, on @platformatic/kafka's protocol layer (connections, TLS, SASL, API
+ * encoding, codecs). The producing itself is Outbound's, modelled on the Java client: the
+ * engine's partitioner and accumulator choose and fill the batches, and the sender sends each
+ * broker's ready batches in one Produce request, up to five in flight, and resends a failed batch
+ * as it was, with its producer id, epoch and sequence, until the delivery deadline.
  */
 export class KafkaTransport implements Transport {
   readonly name = "kafka";
@@ -75,48 +67,54 @@ export class KafkaTransport implements Transport {
   // Private fields keep credentials out of util.inspect and JSON.stringify of the transport.
   readonly #options: ResolvedKafkaOptions;
   readonly #logger: Logger;
-  readonly #kafka: Kafka;
-  readonly #producer: Producer;
-  readonly #admin: Admin;
+  readonly #cluster: Cluster;
+  readonly #ids: ProducerIdManager | undefined;
+  readonly #coordinator: TransactionCoordinator | undefined;
+  readonly #sender: Sender;
   #connecting: Promise<void> | undefined;
   #closed = false;
-  /** Rejecters of sends still waiting, so `close()` never leaves one pending. */
-  readonly #pending = new Set<(error: OutboundError) => void>();
+  #transaction: KafkaTransaction | undefined;
 
   constructor(options: ResolvedKafkaOptions, logger: Logger = silentLogger) {
     this.#options = options;
     this.#logger = logger;
     this.capabilities = kafkaCapabilities(options);
-    this.#kafka = new KafkaClient({
-      clientId: options.clientId,
-      brokers: options.brokers,
-      ssl: options.ssl,
-      sasl: toSasl(options),
-      connectionTimeout: options.connectionTimeout,
-      requestTimeout: options.requestTimeout,
-      authenticationTimeout: options.authenticationTimeout,
-      retry: { retries: 0 },
-      logLevel: logLevel.WARN,
-      logCreator: kafkajsLogCreator(logger),
-      ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
-    });
-    this.#producer = this.#kafka.producer({
-      createPartitioner: explicitPartitioner,
-      // kafkajs refuses an idempotent producer without retries. Its retries then resend with the
-      // same sequence numbers, which is what makes a resend safe; the engine still bounds time.
-      retry:
-        options.idempotent || options.transactionalId
-          ? { retries: 5, initialRetryTime: 100 }
-          : { retries: 0 },
-      idempotent: options.idempotent || options.transactionalId !== undefined,
-      ...(options.maxInFlightRequests !== undefined
-        ? { maxInFlightRequests: options.maxInFlightRequests }
-        : {}),
+    this.#cluster = new Cluster({
+      bootstrap: options.brokers.map(parseAddress),
+      settings: {
+        clientId: options.clientId,
+        connectTimeoutMs: options.connectionTimeout + (options.sasl ? options.authenticationTimeout : 0),
+        requestTimeoutMs: options.requestTimeout,
+        tls: toTls(options.ssl),
+        sasl: toClientSasl(options.sasl),
+      },
       allowAutoTopicCreation: options.allowAutoTopicCreation,
-      metadataMaxAge: options.metadataMaxAge,
-      ...(options.transactionalId !== undefined ? { transactionalId: options.transactionalId } : {}),
+      metadataMaxAgeMs: options.metadataMaxAge,
+      ...(options.brokerAddress ? { brokerAddress: options.brokerAddress } : {}),
+      logger,
     });
-    this.#admin = this.#kafka.admin({ retry: { retries: 0 } });
+    if (options.transactionalId !== undefined) {
+      this.#coordinator = new TransactionCoordinator(
+        this.#cluster,
+        options.transactionalId,
+        options.requestTimeout,
+      );
+      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeout, {
+        coordinator: this.#coordinator,
+        timeoutMs: options.transactionTimeout,
+      });
+    } else if (options.idempotent) {
+      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeout);
+    }
+    this.#sender = new Sender(this.#cluster, this.#ids, {
+      idempotent: options.idempotent,
+      transactionalId: options.transactionalId,
+      maxInFlightPerConnection: options.maxInFlightRequests,
+      codec: codecFor(options.compression),
+      requestTimeoutMs: options.requestTimeout,
+      retry: DEFAULT_RETRY,
+      logger,
+    });
   }
 
   /** The broker list and security settings, without credentials. */
@@ -135,67 +133,15 @@ export class KafkaTransport implements Transport {
   }
 
   async #doConnect(): Promise<void> {
-    ensureCodec(this.#options.compression);
-    try {
-      await this.#producer.connect();
-      await this.#admin.connect();
-    } catch (error) {
-      await this.#disconnectQuietly();
-      throw toKafkaOutboundError(error, "connect", `connecting to ${this.describe()}`);
-    }
+    await this.#cluster.connect();
+    // The producer id is asked for now, so a broker refusing idempotence fails connect(), not a send.
+    await this.#ids?.ensure();
     this.#logger.debug({ transport: "kafka", brokers: this.#options.brokers }, "kafka transport connected");
   }
 
   async partitions(topic: string): Promise<number> {
     await this.connect();
-    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
-    let createRequested = false;
-    for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
-      try {
-        const metadata = await this.#admin.fetchTopicMetadata({ topics: [topic] });
-        const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
-        if (partitions.length > 0) return partitions.length;
-      } catch (cause) {
-        const error = toKafkaOutboundError(cause, "metadata", `metadata for topic "${topic}"`);
-        const unknownTopic = error.brokerCode === "UNKNOWN_TOPIC_OR_PARTITION";
-        const settling = error.brokerCode === "LEADER_NOT_AVAILABLE";
-        if (unknownTopic && !this.#options.allowAutoTopicCreation) {
-          throw new OutboundError("UNKNOWN_DESTINATION", `topic "${topic}" does not exist`, {
-            transport: "kafka",
-            cause,
-            brokerCode: error.brokerCode,
-          });
-        }
-        if (!unknownTopic && !settling) throw error;
-        if (unknownTopic && !createRequested) {
-          createRequested = true;
-          await this.#requestAutoCreate(topic);
-        }
-        if (Date.now() >= deadline) {
-          throw new OutboundError(
-            "UNKNOWN_DESTINATION",
-            unknownTopic
-              ? `topic "${topic}" does not exist and the broker did not create it (auto.create.topics.enable)`
-              : `topic "${topic}" has no partition leaders yet`,
-            { transport: "kafka", cause, brokerCode: error.brokerCode },
-          );
-        }
-      }
-      await sleep(wait);
-    }
-  }
-
-  /**
-   * The admin client never asks the broker to create topics, the producer does: a metadata
-   * request from the producer (sent by an empty produce call) lets a broker with
-   * `auto.create.topics.enable` create the topic, as the Java producer does on first send.
-   */
-  async #requestAutoCreate(topic: string): Promise<void> {
-    try {
-      await this.#producer.send({ topic, messages: [] });
-    } catch (error) {
-      this.#logger.debug({ topic, error }, "kafka metadata request for a new topic answered with an error");
-    }
+    return waitForPartitions(this.#cluster, topic, this.#options.allowAutoTopicCreation);
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
@@ -204,151 +150,42 @@ export class KafkaTransport implements Transport {
     if (this.capabilities.acks.indexOf(batch.acks) === -1) {
       const error = new OutboundError(
         "INVALID_CONFIG",
-        `acks "${batch.acks}" conflicts with the idempotent producer, which needs acks "all"`,
+        `acks "${batch.acks}" conflicts with the idempotent producer, which needs acks "all" (set kafka.idempotent: false for acks "${batch.acks}")`,
         { transport: "kafka" },
       );
       return batch.records.map(() => ({ ok: false, error }));
     }
-    return this.#sendRecords(batch, batch.records, context);
-  }
-
-  /**
-   * Kafka refuses a whole produce request for a partition when its batch is over the limit, so
-   * one oversize record would fail its neighbours. A too-large answer for several records is
-   * therefore split in halves, sent in order, until only the oversize records fail.
-   */
-  async #sendRecords(
-    batch: RecordBatch,
-    records: RecordBatch["records"],
-    context: SendContext,
-  ): Promise<RecordResult[]> {
-    let error: OutboundError;
-    try {
-      const metadata = await this.#produceWithRefresh(batch, records, context);
-      return toRecordResults({ ...batch, records }, metadata);
-    } catch (cause) {
-      error = toKafkaOutboundError(cause, "produce", `producing to ${batch.topic}[${batch.partition}]`);
+    if (this.#options.transactionalId !== undefined) {
+      const error = new OutboundError(
+        "INVALID_CONFIG",
+        "a producer with a transactionalId sends only inside producer.transaction(); use another producer for other messages",
+        { transport: "kafka" },
+      );
+      return batch.records.map(() => ({ ok: false, error }));
     }
-    if (!isTooLarge(error)) throw error;
-    if (records.length === 1) return [{ ok: false, error }];
-
-    const middle = Math.ceil(records.length / 2);
-    const results: RecordResult[] = [];
-    for (const half of [records.slice(0, middle), records.slice(middle)]) {
-      try {
-        results.push(...(await this.#sendRecords(batch, half, context)));
-      } catch (cause) {
-        // Part of the batch is already stored: report per record instead of rejecting, and keep
-        // order by not sending what follows a failed half.
-        const failure = toKafkaOutboundError(cause, "produce");
-        for (let i = results.length; i < records.length; i++) results.push({ ok: false, error: failure });
-        return results;
-      }
-    }
-    return results;
-  }
-
-  async #produceWithRefresh(
-    batch: RecordBatch,
-    records: RecordBatch["records"],
-    context: SendContext,
-  ): Promise<RecordMetadata[]> {
-    try {
-      return await this.#produce(batch, records, context);
-    } catch (error) {
-      // kafkajs refreshed its metadata on the way out; the partition is likely known now.
-      if (!isPartitionMissing(error)) throw error;
-      return this.#produce(batch, records, context);
-    }
+    return this.#produce(batch, context, false);
   }
 
   #produce(
     batch: RecordBatch,
-    records: RecordBatch["records"],
-    context: SendContext,
-  ): Promise<RecordMetadata[]> {
-    if (context.signal.aborted) {
-      return Promise.reject(
-        new OutboundError("TIMEOUT", "send aborted before the request was written", {
-          transport: "kafka",
-          kind: "retriable",
-        }),
-      );
-    }
-    const request = this.#producer.send({
-      topic: batch.topic,
-      messages: records.map(toKafkaMessage),
-      acks: toKafkaAcks(batch.acks),
-      timeout: Math.max(1, Math.min(context.timeoutMs, this.#options.requestTimeout)),
-      compression: toKafkaCompression(this.#options.compression) as never,
-    });
-    return this.#bounded(request, context);
-  }
-
-  /**
-   * Settles with the request, or with an unknown-outcome TIMEOUT when the engine aborts or the
-   * time is up: kafkajs cannot cancel a request, so the answer may still come and is dropped.
-   */
-  #bounded<T>(request: Promise<T>, context: SendContext): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const fail = (error: OutboundError) => {
-        cleanup();
-        reject(error);
-      };
-      const onAbort = () =>
-        fail(
-          new OutboundError("TIMEOUT", "send aborted while the produce request was in flight", {
-            transport: "kafka",
-            kind: "unknown-outcome",
-          }),
-        );
-      const timer = setTimeout(
-        () =>
-          fail(
-            new OutboundError("TIMEOUT", `no answer from the broker within ${context.timeoutMs} ms`, {
-              transport: "kafka",
-              kind: "unknown-outcome",
-            }),
-          ),
-        context.timeoutMs,
-      );
-      const cleanup = () => {
-        clearTimeout(timer);
-        context.signal.removeEventListener("abort", onAbort);
-        this.#pending.delete(fail);
-      };
-      context.signal.addEventListener("abort", onAbort, { once: true });
-      this.#pending.add(fail);
-      request.then(
-        (value) => {
-          cleanup();
-          resolve(value);
-        },
-        (error: unknown) => {
-          cleanup();
-          reject(error);
-        },
+    context: SendContext | undefined,
+    transactional: boolean,
+  ): Promise<RecordResult[]> {
+    const timeoutMs = context?.timeoutMs ?? this.#options.requestTimeout;
+    return new Promise<RecordResult[]>((resolve) => {
+      this.#sender.enqueue(
+        new ProduceBatch(
+          batch.topic,
+          batch.partition,
+          batch.acks,
+          batch.records,
+          performance.now() + timeoutMs,
+          context,
+          transactional,
+          engineSettlement(resolve),
+        ),
       );
     });
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const closing = new OutboundError("CLOSED", "transport closed while the request was in flight", {
-      transport: "kafka",
-      kind: "unknown-outcome",
-    });
-    for (const fail of [...this.#pending]) fail(closing);
-    await this.#disconnectQuietly();
-  }
-
-  async #disconnectQuietly(): Promise<void> {
-    await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()]);
-  }
-
-  #closedError(): OutboundError {
-    return new OutboundError("CLOSED", "transport is closed", { transport: "kafka" });
   }
 
   /**
@@ -356,24 +193,38 @@ export class KafkaTransport implements Transport {
    * batches sent through the returned object are committed or aborted together.
    */
   async transaction(): Promise<KafkaTransaction> {
-    if (this.#options.transactionalId === undefined) {
+    if (this.#options.transactionalId === undefined || !this.#coordinator || !this.#ids) {
       throw new OutboundError("UNSUPPORTED_FEATURE", 'transactions need the "transactionalId" option', {
         transport: "kafka",
       });
     }
-    await this.connect();
-    // The first transaction on a fresh cluster waits while the broker creates its transaction
-    // state topic; kafkajs's own retries are off, so wait here, bounded.
-    const deadline = Date.now() + this.#options.requestTimeout;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
-      try {
-        const transaction = await this.#producer.transaction();
-        return new KafkaTransaction(transaction, toKafkaCompression(this.#options.compression));
-      } catch (cause) {
-        const error = toKafkaOutboundError(cause, "connect", "beginning a transaction");
-        if (!error.retriable || Date.now() + wait > deadline) throw error;
-        await sleep(wait);
-      }
+    if (this.#transaction?.isActive()) {
+      throw new OutboundError("UNSUPPORTED_FEATURE", "one transaction at a time per transport", {
+        transport: "kafka",
+      });
     }
+    await this.connect();
+    await this.#ids.ensure();
+    const transaction = new KafkaTransaction(
+      this.#coordinator,
+      this.#ids,
+      (batch, context) => this.#produce(batch, context, true),
+      () => {
+        if (this.#transaction === transaction) this.#transaction = undefined;
+      },
+    );
+    this.#transaction = transaction;
+    return transaction;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sender.close();
+    await this.#cluster.close();
+  }
+
+  #closedError(): OutboundError {
+    return new OutboundError("CLOSED", "transport is closed", { transport: "kafka" });
   }
 }

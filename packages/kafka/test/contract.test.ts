@@ -1,16 +1,18 @@
 import { defineTransportContract } from "@outbound/contract";
-import { kafkaTransport } from "../src/index.js";
-import { kafkaAdditionalTests } from "./contract-additional.js";
-import { createKafkaContractProbe } from "./contract-probe.js";
-import { brokerEndpoints } from "./helpers.js";
-import { proxiedSocketFactory } from "./toxiproxy.js";
+import { createKafkaContractProbe, kafkaContractAdditionalTests } from "@outbound/kafka-test-kit";
+import { kafkaSubject } from "./subject.js";
 
-const PROXY_PORT = 19292;
-
+// Two profiles of one broker: the default idempotent producer (acks all only), and the plain
+// producer with every acks level.
 defineTransportContract({
   name: "kafka",
-  transport: () =>
-    kafkaTransport({ brokers: [brokerEndpoints().kafka], socketFactory: proxiedSocketFactory(PROXY_PORT) }),
-  probe: () => createKafkaContractProbe(PROXY_PORT),
-  additionalTests: kafkaAdditionalTests,
+  transport: () => kafkaSubject.transport({ proxyPort: 19292 }),
+  probe: () => createKafkaContractProbe(19292),
+  additionalTests: kafkaContractAdditionalTests,
+});
+
+defineTransportContract({
+  name: "kafka (idempotent: false)",
+  transport: () => kafkaSubject.transport({ proxyPort: 19294, idempotent: false }),
+  probe: () => createKafkaContractProbe(19294),
 });

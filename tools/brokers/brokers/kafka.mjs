@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kafkaHealthy } from "../lib/health.mjs";
 import { fetchJars, fetchPom } from "../lib/maven.mjs";
 import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
 import { run, spawnDetached } from "../lib/process.mjs";
+import { ensureTlsFiles } from "../lib/tls.mjs";
 
 const version = "4.4.0";
 const log4jVersion = "2.24.3";
@@ -23,7 +24,7 @@ export function kafkaLibDir() {
 export const kafka = {
   name: "kafka",
   version,
-  ports: { plaintext: 9092, controller: 9093, sasl: 9094 },
+  ports: { plaintext: 9092, controller: 9093, sasl: 9094, oauth: 9095, ssl: 9096 },
   startTimeoutMs: 240_000,
   log: join(brokerRunDir("kafka"), "kafka.log"),
   dataDirs: [join(brokerRunDir("kafka"), "data")],
@@ -52,7 +53,7 @@ export const kafka = {
     const data = join(dir, "data");
     mkdirSync(dir, { recursive: true });
     const properties = join(dir, "server.properties");
-    writeFileSync(properties, serverProperties(data));
+    writeFileSync(properties, serverProperties(data, await kafkaKeystore()));
     const log4j = join(dir, "log4j2.properties");
     writeFileSync(log4j, log4jProperties());
     const java = (main, args) => [
@@ -102,22 +103,45 @@ export const kafka = {
   health: (timeoutMs) => kafkaHealthy(`127.0.0.1:${kafka.ports.plaintext}`, timeoutMs),
 };
 
-function serverProperties(data) {
+/** The PEM CA tests trust for the SSL listener (endpoints().kafkaTlsCaFile). */
+export function kafkaTlsDir() {
+  return join(brokerRunDir("kafka"), "tls");
+}
+
+/**
+ * A PEM keystore (PKCS#8 key, then the certificate) for the SSL listener, signed by the test CA:
+ * Kafka reads PEM keystores directly since 2.7 (KIP-651).
+ */
+async function kafkaKeystore() {
+  const tls = await ensureTlsFiles(kafkaTlsDir());
+  const keystore = join(kafkaTlsDir(), "keystore.pem");
+  writeFileSync(keystore, `${readFileSync(tls.key, "utf8")}${readFileSync(tls.cert, "utf8")}`);
+  return keystore;
+}
+
+function serverProperties(data, keystore) {
   const { username, password } = kafkaSaslUser;
-  const { plaintext, controller, sasl } = kafka.ports;
+  const { plaintext, controller, sasl, oauth, ssl } = kafka.ports;
   return `# Written by tools/brokers on every start; edit tools/brokers/brokers/kafka.mjs instead.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controller}
-listeners=PLAINTEXT://127.0.0.1:${plaintext},CONTROLLER://127.0.0.1:${controller},SASL_PLAINTEXT://127.0.0.1:${sasl}
-advertised.listeners=PLAINTEXT://127.0.0.1:${plaintext},SASL_PLAINTEXT://127.0.0.1:${sasl}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:${plaintext},CONTROLLER://127.0.0.1:${controller},SASL_PLAINTEXT://127.0.0.1:${sasl},SASL_OAUTH://127.0.0.1:${oauth},SSL://127.0.0.1:${ssl}
+advertised.listeners=PLAINTEXT://127.0.0.1:${plaintext},SASL_PLAINTEXT://127.0.0.1:${sasl},SASL_OAUTH://127.0.0.1:${oauth},SSL://127.0.0.1:${ssl}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_OAUTH:SASL_PLAINTEXT,SSL:SSL
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512,PLAIN
 listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_${username}="${password}";
+# OAUTHBEARER with Kafka's unsecured JWT validator (alg "none" tokens): test-only, loopback only.
+listener.name.sasl_oauth.sasl.enabled.mechanisms=OAUTHBEARER
+listener.name.sasl_oauth.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";
+# TLS with a certificate for localhost and 127.0.0.1 signed by the test CA; no client certificates.
+listener.name.ssl.ssl.keystore.type=PEM
+listener.name.ssl.ssl.keystore.location=${keystore}
+listener.name.ssl.ssl.client.auth=none
 log.dirs=${data}
 num.partitions=1
 auto.create.topics.enable=true

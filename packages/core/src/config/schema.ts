@@ -125,6 +125,7 @@ export type TransportSections = { [transportName: string]: unknown };
 /** What `createProducer` accepts: the engine's options plus one section per transport. */
 export type ProducerConfig = ProducerOptionsInput & {
   kafka?: unknown;
+  kafkajs?: unknown;
   rabbitmq?: unknown;
   sqs?: unknown;
   pulsar?: unknown;

@@ -18,9 +18,10 @@ function sourceFor(parsed: ParsedConfig): TransportSource {
   const fromModule = (module: TransportModule): Transport =>
     module.create({
       url: options.url,
-      options: sections[module.name] ?? {},
+      options: (module.sections ?? [module.name]).map((name) => sections[name]).find((s) => s !== undefined) ?? {},
       clientId: options.clientId,
       logger: options.logger ?? silentLogger,
+      acks: options.acks,
     });
   if (typeof spec === "object" && spec !== null) {
     const module = spec as TransportModule;

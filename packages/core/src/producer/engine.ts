@@ -30,7 +30,7 @@ import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
 import { NO_HEADERS, PendingRecord } from "./pending.js";
 import { checkMessage, fillRecord, serializeValue, tooLarge } from "./prepare.js";
-import { InFlightRequest } from "./request.js";
+import { InFlightRequest, type RequestHooks } from "./request.js";
 import { TransactionRun } from "./transaction.js";
 import type {
   CloseResult,
@@ -100,6 +100,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private maxBytes = 1;
   private maxMessageBytes = 0;
   private maxInFlight = 1;
+  /** The transport resends failed batches itself (`capabilities.retries: "transport"`). */
+  private transportRetries = false;
 
   private readonly deliveryTimeoutMs: number;
   private pendingCount = 0;
@@ -207,6 +209,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     );
     this.maxMessageBytes = Math.min(caps.maxMessageBytes, this.options.bufferMaxBytes);
     this.maxInFlight = this.options.maxInFlightPerPartition ?? Math.max(1, caps.orderedInFlight);
+    this.transportRetries = caps.retries === "transport";
     this.partitionCache = new PartitionCache(transport, this.options.metadataMaxAgeMs, this.options.retry);
     transport.onBackpressure?.((state) => this.onTransportBackpressure(state));
     this.logger.info({ transport: transport.describe?.() ?? transport.name }, "producer connected");
@@ -626,11 +629,24 @@ export class ProducerEngine extends EventEmitter implements Producer {
       const count = this.partitionCache?.cached(lane.topic);
       if (count !== undefined && count > 1) this.sticky.next(lane.topic, count, lane.partition);
     }
+    // A transport that retries itself gets the time to the batch's deadline; the engine's own
+    // timer then only ends what the transport did not settle by then.
+    const untilDeadline = Math.ceil(earliest + this.deliveryTimeoutMs - now);
     const timeoutMs = Math.max(
       1,
-      Math.min(this.options.requestTimeoutMs, Math.ceil(earliest + this.deliveryTimeoutMs - now)),
+      this.transportRetries ? untilDeadline : Math.min(this.options.requestTimeoutMs, untilDeadline),
     );
-    const request = new InFlightRequest(lane, records, now, timeoutMs, this.onEarlyResult);
+    const request = this.transportRetries
+      ? new InFlightRequest(
+          lane,
+          records,
+          now,
+          timeoutMs,
+          this.requestHooks,
+          this.options.requestTimeoutMs,
+          this.options.retry,
+        )
+      : new InFlightRequest(lane, records, now, timeoutMs, this.requestHooks);
     this.inFlight.add(request);
     this.watchRequest(request.expiresAt);
     this.metricsRecorder.requests++;
@@ -670,11 +686,25 @@ export class ProducerEngine extends EventEmitter implements Producer {
    * callers can send again while the request is still out; failures wait for the request's end,
    * where retries are put back in order.
    */
-  private readonly onEarlyResult = (request: InFlightRequest, index: number, result: RecordResult): void => {
-    if (request.done || result?.ok !== true) return;
-    const p = request.records[index];
-    if (p === undefined || p.settled) return;
-    this.succeed(p, result, performance.now());
+  private readonly requestHooks: RequestHooks = {
+    onRecord: (request, index, result) => {
+      if (request.done || result?.ok !== true) return;
+      const p = request.records[index];
+      if (p === undefined || p.settled) return;
+      this.succeed(p, result, performance.now());
+    },
+    // A transport that retries itself resends the same records: count the attempt on each.
+    onRetry: (request, error, delayMs) => {
+      const retried: PendingRecord[] = [];
+      for (const p of request.records) {
+        if (p.settled) continue;
+        p.attempt++;
+        p.lastError = error;
+        p.firstFailureAt ??= Date.now();
+        retried.push(p);
+      }
+      this.countRetries(request.lane, retried, error, delayMs);
+    },
   };
 
   /**
@@ -763,6 +793,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       if (p.settled) continue;
       const r = results ? results[i]! : undefined;
       if (r?.ok) this.succeed(p, r, now);
+      else if (this.transportRetries) this.failFinal(p, r ? r.error : error!);
       else this.handleFailure(p, r ? r.error : error!, now, retry);
     }
     if (retry.length > 0) this.scheduleRetry(lane, retry, now);
@@ -806,27 +837,36 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.fail(p, e);
   }
 
+  /** A failure the transport reports as final (it did its own retries): no retry here. */
+  private failFinal(p: PendingRecord, error: OutboundError): void {
+    p.lastError =
+      error instanceof OutboundError
+        ? error
+        : toOutboundError(error, "INTERNAL", { transport: this.transportName });
+    p.firstFailureAt ??= Date.now();
+    this.fail(p, p.lastError);
+  }
+
+  private countRetries(lane: Lane, retry: PendingRecord[], error: OutboundError, delay: number): void {
+    this.metricsRecorder.retries += retry.length;
+    this.telemetry?.retried(lane.topic, retry.length);
+    if (this.listenerCount("retry") > 0) {
+      for (const p of retry) {
+        this.emit("retry", { message: p.message, error, attempt: p.attempt, delayMs: delay });
+      }
+    }
+  }
+
   private scheduleRetry(lane: Lane, retry: PendingRecord[], now: number): void {
     let attempt = 1;
     for (const p of retry) {
       p.attempt++;
       if (p.attempt > attempt) attempt = p.attempt;
     }
-    this.metricsRecorder.retries += retry.length;
-    this.telemetry?.retried(lane.topic, retry.length);
     const delay = backoffDelay(this.options.retry, attempt - 1);
     lane.retryAt = Math.max(lane.retryAt, now + delay);
     lane.requeueFront(retry);
-    if (this.listenerCount("retry") > 0) {
-      for (const p of retry) {
-        this.emit("retry", {
-          message: p.message,
-          error: p.lastError!,
-          attempt: p.attempt,
-          delayMs: delay,
-        });
-      }
-    }
+    this.countRetries(lane, retry, retry[0]!.lastError!, delay);
     this.logger.debug(
       {
         topic: lane.topic,
@@ -1066,8 +1106,15 @@ export class ProducerEngine extends EventEmitter implements Producer {
         },
       );
     }
-    const run = new TransactionRun(await transport.transaction(), transport.name, (message) =>
-      this.prepareTransactional(message),
+    const run = new TransactionRun(
+      await transport.transaction(),
+      transport.name,
+      (message) => this.prepareTransactional(message),
+      {
+        deliveryTimeoutMs: this.deliveryTimeoutMs,
+        requestTimeoutMs: this.options.requestTimeoutMs,
+        retry: this.options.retry,
+      },
     );
     let result: T;
     try {

@@ -1,7 +1,15 @@
+import type { OutboundError } from "../errors/index.js";
 import type { RecordResult } from "../message/index.js";
 import type { SendContext } from "../transport/index.js";
+import type { BackoffPolicy } from "./backoff.js";
 import type { Lane } from "./lane.js";
 import type { PendingRecord } from "./pending.js";
+
+/** What the engine does when a transport reports from inside a request. */
+export interface RequestHooks {
+  onRecord(request: InFlightRequest, index: number, result: RecordResult): void;
+  onRetry(request: InFlightRequest, error: OutboundError, delayMs: number): void;
+}
 
 /**
  * One request to the transport, and the {@link SendContext} the transport receives with it. The
@@ -21,13 +29,20 @@ export class InFlightRequest implements SendContext {
     readonly records: PendingRecord[],
     readonly startedAt: number,
     readonly timeoutMs: number,
-    private readonly onRecord: (request: InFlightRequest, index: number, result: RecordResult) => void,
+    private readonly hooks: RequestHooks,
+    /** Set for transports that retry themselves; see {@link SendContext.requestTimeoutMs}. */
+    readonly requestTimeoutMs?: number,
+    readonly retry?: BackoffPolicy,
   ) {
     this.expiresAt = startedAt + timeoutMs;
   }
 
   recordSettled(index: number, result: RecordResult): void {
-    this.onRecord(this, index, result);
+    this.hooks.onRecord(this, index, result);
+  }
+
+  retrying(error: OutboundError, delayMs: number): void {
+    if (!this.done) this.hooks.onRetry(this, error, delayMs);
   }
 
   get signal(): AbortSignal {

@@ -1,6 +1,10 @@
 import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage, OutboundRecord, RecordBatch } from "../message/index.js";
-import type { TransportTransaction } from "../transport/index.js";
+import type { SendContext, TransportTransaction } from "../transport/index.js";
+import type { BackoffPolicy } from "./backoff.js";
+
+/** Transactional sends are bounded by their deadline, never aborted from outside. */
+const NEVER_ABORTED = new AbortController().signal;
 import type { ProducerTransaction } from "./types.js";
 
 interface Staged {
@@ -27,6 +31,7 @@ export class TransactionRun {
     private readonly broker: TransportTransaction,
     private readonly transportName: string,
     private readonly prepare: (message: OutboundMessage) => Promise<OutboundRecord>,
+    private readonly timing: { deliveryTimeoutMs: number; requestTimeoutMs: number; retry: BackoffPolicy },
   ) {}
 
   readonly handle: ProducerTransaction = {
@@ -77,47 +82,57 @@ export class TransactionRun {
       if (group) group.push(s);
       else groups.set(id, [s]);
     }
-    for (const group of groups.values()) {
-      if (this.failure) {
-        for (const s of group) s.reject(this.failure);
-        continue;
-      }
-      const first = group[0]!.record;
-      const batch: RecordBatch = {
-        topic: first.topic,
-        partition: first.partition,
-        acks: "all",
-        records: group.map((s) => s.record),
-      };
-      try {
-        const results = await this.broker.send(batch);
-        const now = performance.now();
-        group.forEach((s, i) => {
-          const r = results[i];
-          if (r?.ok) {
-            s.resolve({
-              topic: s.record.topic,
-              partition: r.partition ?? s.record.partition,
-              offset: r.offset,
-              messageId: r.messageId,
-              timestamp: r.timestamp ?? s.record.timestamp,
-              attempts: 1,
-              acknowledged: true,
-              latencyMs: now - s.startedAt,
-            });
-          } else {
-            const error = r
-              ? r.error
-              : new OutboundError("PROTOCOL_ERROR", "no result for a transactional record");
-            this.failure ??= error;
-            s.reject(error);
-          }
-        });
-      } catch (error) {
-        const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
-        this.failure ??= e;
-        for (const s of group) s.reject(e);
-      }
+    // Partitions go out together; the transaction aborts if any of them fails.
+    await Promise.all([...groups.values()].map((group) => this.sendGroup(group)));
+  }
+
+  private async sendGroup(group: Staged[]): Promise<void> {
+    if (this.failure) {
+      for (const s of group) s.reject(this.failure);
+      return;
+    }
+    const first = group[0]!.record;
+    const batch: RecordBatch = {
+      topic: first.topic,
+      partition: first.partition,
+      acks: "all",
+      records: group.map((s) => s.record),
+    };
+    const earliest = Math.min(...group.map((s) => s.startedAt));
+    const context: SendContext = {
+      signal: NEVER_ABORTED,
+      timeoutMs: Math.max(1, Math.ceil(earliest + this.timing.deliveryTimeoutMs - performance.now())),
+      requestTimeoutMs: this.timing.requestTimeoutMs,
+      retry: this.timing.retry,
+    };
+    try {
+      const results = await this.broker.send(batch, context);
+      const now = performance.now();
+      group.forEach((s, i) => {
+        const r = results[i];
+        if (r?.ok) {
+          s.resolve({
+            topic: s.record.topic,
+            partition: r.partition ?? s.record.partition,
+            offset: r.offset,
+            messageId: r.messageId,
+            timestamp: r.timestamp ?? s.record.timestamp,
+            attempts: 1,
+            acknowledged: true,
+            latencyMs: now - s.startedAt,
+          });
+        } else {
+          const error = r
+            ? r.error
+            : new OutboundError("PROTOCOL_ERROR", "no result for a transactional record");
+          this.failure ??= error;
+          s.reject(error);
+        }
+      });
+    } catch (error) {
+      const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
+      this.failure ??= e;
+      for (const s of group) s.reject(e);
     }
   }
 

@@ -6,6 +6,8 @@ import { importFromApplication, isModuleNotFound } from "./import-from-applicati
 interface Entry {
   name: string;
   schemes: readonly string[];
+  /** Further URL schemes accepted when the transport is also named (`transport: "kafkajs"` with `kafka://`). */
+  alsoAccepts?: readonly string[];
   /** npm package that holds the transport, for the install hint. */
   packageName: string;
   load: () => Promise<TransportModule>;
@@ -34,15 +36,16 @@ async function importTransport(packageName: string): Promise<TransportModule> {
   return module;
 }
 
-const builtin = (name: string, schemes: string[]): Entry => {
+const builtin = (name: string, schemes: string[], alsoAccepts: string[] = []): Entry => {
   const packageName = `@outbound/${name}`;
-  return { name, schemes, packageName, load: () => importTransport(packageName) };
+  return { name, schemes, alsoAccepts, packageName, load: () => importTransport(packageName) };
 };
 
 const entries = new Map<string, Entry>(
   [
     builtin("memory", ["memory"]),
     builtin("kafka", ["kafka"]),
+    builtin("kafkajs", ["kafkajs"], ["kafka"]),
     builtin("rabbitmq", ["amqp", "amqps"]),
     builtin("sqs", ["sqs"]),
     builtin("pulsar", ["pulsar", "pulsar+ssl"]),
@@ -114,7 +117,8 @@ export function findTransport(by: { name?: string; url?: string }): {
   const entry = by.name ? entryForName(by.name) : entryForScheme(by.url ?? "");
   if (by.name && by.url) {
     const fromUrl = entryForScheme(by.url);
-    if (fromUrl.name !== entry.name) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(by.url)![1]!.toLowerCase();
+    if (fromUrl.name !== entry.name && !entry.alsoAccepts?.includes(scheme)) {
       throw new OutboundError(
         "INVALID_CONFIG",
         `transport "${by.name}" does not match the url scheme of "${redactUrl(by.url)}" (${fromUrl.name})`,

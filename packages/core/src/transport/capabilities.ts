@@ -38,6 +38,15 @@ export interface Capabilities {
    * retries. The engine uses 1 unless the user raises it (or the transport guarantees order).
    */
   orderedInFlight: number;
+  /**
+   * Who resends a batch after a retriable failure. `"engine"` (the default): the engine puts the
+   * records back at the head of their lane and sends them again, possibly cut into other batches.
+   * `"transport"`: the transport resends the same batch itself until the context's deadline, and
+   * the engine takes every failure it reports as final. Kafka's idempotent producer needs this:
+   * the broker recognises a retry only by the batch's producer id, epoch and sequence numbers, so
+   * re-batching a retry would store it twice.
+   */
+  retries?: "engine" | "transport";
 }
 
 export function describeCapabilities(c: Capabilities): Record<string, string> {

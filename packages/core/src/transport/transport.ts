@@ -1,5 +1,7 @@
+import type { OutboundError } from "../errors/index.js";
 import type { Logger } from "../logging/logger.js";
-import type { RecordBatch, RecordResult } from "../message/index.js";
+import type { Acks, RecordBatch, RecordResult } from "../message/index.js";
+import type { BackoffPolicy } from "../producer/backoff.js";
 import type { Capabilities } from "./capabilities.js";
 
 /** What the engine passes with every `send`. */
@@ -9,8 +11,23 @@ export interface SendContext {
    * makes it on first read, so read it where the transport waits, not on every request.
    */
   readonly signal: AbortSignal;
-  /** Milliseconds the transport may spend before the engine treats the outcome as unknown. */
+  /**
+   * Milliseconds the transport may spend before the engine treats the outcome as unknown. For a
+   * transport that retries itself (`capabilities.retries: "transport"`) this is the time left
+   * until the batch's delivery deadline; otherwise one request's timeout.
+   */
   timeoutMs: number;
+  /**
+   * For a transport that retries itself: how long one attempt may wait for the broker (the
+   * producer's `requestTimeoutMs`) and the backoff between attempts (the producer's `retry`).
+   */
+  readonly requestTimeoutMs?: number;
+  readonly retry?: BackoffPolicy;
+  /**
+   * For a transport that retries itself: called before it resends the batch, so the engine counts
+   * the attempt on each record, in its metrics and in `retry` events.
+   */
+  retrying?(error: OutboundError, delayMs: number): void;
   /**
    * Reports one record's outcome before the whole request is answered, for brokers that
    * acknowledge records one by one (AMQP publisher confirms, SQS's parallel batch requests). The
@@ -54,7 +71,11 @@ export interface Transport {
 
 /** A broker transaction: batches sent through it become visible together on commit, or never. */
 export interface TransportTransaction {
-  send(batch: RecordBatch): Promise<RecordResult[]>;
+  /**
+   * Sends a batch inside the transaction. `context` carries the batch's delivery deadline (and
+   * retry settings, for a transport that retries itself); it never aborts.
+   */
+  send(batch: RecordBatch, context?: SendContext): Promise<RecordResult[]>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -65,11 +86,18 @@ export interface TransportConfig<O = unknown> {
   options: O;
   clientId: string;
   logger: Logger;
+  /** The producer's acks, for transports whose defaults depend on it (Kafka's idempotence). */
+  acks?: Acks;
 }
 
 /** What a transport package exports as `transport` so the registry can load it by name. */
 export interface TransportModule<O = unknown> {
   readonly name: string;
   readonly schemes: readonly string[];
+  /**
+   * Config sections the transport reads its options from, first present wins; `[name]` when not
+   * given. A transport replacing another can read the section users already have.
+   */
+  readonly sections?: readonly string[];
   create(config: TransportConfig<O>): Transport;
 }

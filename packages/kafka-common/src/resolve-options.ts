@@ -1,0 +1,212 @@
+import { checkKnownKeys, OutboundError } from "@outbound/core";
+import {
+  COMMON_OPTION_NAMES,
+  type KafkaCommonOptions,
+  type KafkaCompression,
+  type KafkaSaslOptions,
+  KAFKA_DEFAULTS,
+  RECORD_FRAMING_RESERVE_BYTES,
+  type ResolvedKafkaCommonOptions,
+  SASL_MECHANISMS,
+} from "./options.js";
+import { parseKafkaUrl } from "./url.js";
+
+/** What differs between the two Kafka transports when their options are resolved. */
+export interface KafkaOptionsSpec {
+  /** The transport's name, on every error. */
+  transport: string;
+  /** The codecs its client can write. */
+  compressions: readonly KafkaCompression[];
+  /** `idempotent` when the user does not say. */
+  defaultIdempotent: boolean;
+  /** Options the transport accepts beyond the common ones. */
+  extraOptionNames: readonly string[];
+  /** URL schemes it accepts (`kafka`, and `kafkajs` for the kafkajs transport). */
+  schemes: readonly string[];
+}
+
+/** Where the options came from, besides the section itself. */
+export interface KafkaOptionsContext {
+  url?: string;
+  /** The producer's clientId, the default for the transport's. */
+  clientId?: string;
+}
+
+/** An `INVALID_CONFIG` error for a Kafka transport's options. */
+export function invalidKafkaOption(transport: string, message: string): OutboundError {
+  return new OutboundError("INVALID_CONFIG", message, { transport });
+}
+
+/**
+ * Validates the options both Kafka transports share and fills their defaults. `url` options are
+ * the base; explicit options win over them. Unknown keys are refused with the closest valid name.
+ * Returns the resolved common options and the merged input, from which the transport reads its
+ * own extra options.
+ */
+export function resolveKafkaCommonOptions(
+  options: unknown,
+  context: KafkaOptionsContext,
+  spec: KafkaOptionsSpec,
+): { common: ResolvedKafkaCommonOptions; merged: Record<string, unknown> } {
+  const invalid = (message: string) => invalidKafkaOption(spec.transport, message);
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
+    throw invalid("options must be an object");
+  }
+  if (options) {
+    checkKnownKeys(options, [...COMMON_OPTION_NAMES, ...spec.extraOptionNames], {
+      transport: spec.transport,
+      section: "kafka",
+    });
+  }
+  const fromUrl = context.url ? parseKafkaUrl(context.url, spec.schemes, spec.transport) : {};
+  const merged: Record<string, unknown> = { ...fromUrl, ...(options as object | undefined) };
+  const input = merged as KafkaCommonOptions;
+  const check = validators(invalid);
+
+  const brokersInput = input.brokers;
+  if (!Array.isArray(brokersInput) || brokersInput.length === 0) {
+    throw invalid('option "brokers" is required: a list of "host:port" (or give a kafka:// URL)');
+  }
+  const brokers = brokersInput.map((address) => checkBrokerAddress(address, spec.transport));
+
+  const compression = check.oneOf(input.compression, spec.compressions, "compression") ?? "none";
+  const idempotent = input.idempotent ?? (input.transactionalId !== undefined || spec.defaultIdempotent);
+  if (typeof idempotent !== "boolean") throw invalid('option "idempotent" must be a boolean');
+  if (!idempotent && input.transactionalId !== undefined) {
+    throw invalid('option "transactionalId" needs the idempotent producer; remove "idempotent: false"');
+  }
+  if (
+    input.ssl !== undefined &&
+    typeof input.ssl !== "boolean" &&
+    (typeof input.ssl !== "object" || input.ssl === null)
+  ) {
+    throw invalid('option "ssl" must be a boolean or Node TLS options');
+  }
+  const transactionalId = input.transactionalId;
+  if (transactionalId !== undefined && (typeof transactionalId !== "string" || transactionalId === "")) {
+    throw invalid('option "transactionalId" must be a non-empty string');
+  }
+  const clientId = input.clientId ?? context.clientId ?? KAFKA_DEFAULTS.clientId;
+  if (typeof clientId !== "string" || clientId === "")
+    throw invalid('option "clientId" must be a non-empty string');
+
+  const maxMessageBytes =
+    check.positiveInteger(input.maxMessageBytes, "maxMessageBytes") ?? KAFKA_DEFAULTS.maxMessageBytes;
+  if (maxMessageBytes <= RECORD_FRAMING_RESERVE_BYTES) {
+    throw invalid(
+      `option "maxMessageBytes" must be more than ${RECORD_FRAMING_RESERVE_BYTES}, got ${maxMessageBytes}`,
+    );
+  }
+  const maxBatchBytes =
+    check.positiveInteger(input.maxBatchBytes, "maxBatchBytes") ?? Math.floor(maxMessageBytes / 2);
+  if (maxBatchBytes > maxMessageBytes) {
+    // Kafka checks message.max.bytes against the whole record batch, so a bigger batch is refused.
+    throw invalid(
+      `option "maxBatchBytes" (${maxBatchBytes}) must not exceed "maxMessageBytes" (${maxMessageBytes})`,
+    );
+  }
+  const allowAutoTopicCreation = input.allowAutoTopicCreation ?? true;
+  if (typeof allowAutoTopicCreation !== "boolean")
+    throw invalid('option "allowAutoTopicCreation" must be a boolean');
+
+  const common: ResolvedKafkaCommonOptions = {
+    brokers,
+    clientId,
+    ssl: input.ssl,
+    sasl: resolveSasl(input.sasl, invalid, check),
+    idempotent,
+    compression,
+    connectionTimeout:
+      check.positiveInteger(input.connectionTimeout, "connectionTimeout") ?? KAFKA_DEFAULTS.connectionTimeout,
+    requestTimeout:
+      check.positiveInteger(input.requestTimeout, "requestTimeout") ?? KAFKA_DEFAULTS.requestTimeout,
+    authenticationTimeout:
+      check.positiveInteger(input.authenticationTimeout, "authenticationTimeout") ??
+      KAFKA_DEFAULTS.authenticationTimeout,
+    maxMessageBytes,
+    maxBatchBytes,
+    allowAutoTopicCreation,
+    metadataMaxAge:
+      check.positiveInteger(input.metadataMaxAge, "metadataMaxAge") ?? KAFKA_DEFAULTS.metadataMaxAge,
+    transactionalId,
+  };
+  return { common, merged };
+}
+
+/** Validators whose errors name the option and carry the transport's name. */
+export function validators(invalid: (message: string) => OutboundError) {
+  return {
+    positiveInteger(value: unknown, name: string): number | undefined {
+      if (value === undefined) return undefined;
+      if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
+        throw invalid(`option "${name}" must be a positive integer, got ${JSON.stringify(value)}`);
+      }
+      return value;
+    },
+    oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T | undefined {
+      if (value === undefined) return undefined;
+      if (typeof value !== "string" || !(allowed as readonly string[]).includes(value.toLowerCase())) {
+        throw invalid(`option "${name}" must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
+      }
+      return value.toLowerCase() as T;
+    },
+  };
+}
+
+/**
+ * A `host:port` with a port that can be dialled: 1-65535. Port 0 is refused here rather than
+ * after minutes of failed connects.
+ */
+export function checkBrokerAddress(address: unknown, transport: string): string {
+  const match = typeof address === "string" ? /^([^\s:,/]+):(\d{1,5})$/.exec(address.trim()) : null;
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65_535) {
+    throw invalidKafkaOption(
+      transport,
+      `broker address must be "host:port" with a port from 1 to 65535, got ${JSON.stringify(address)}`,
+    );
+  }
+  return `${match[1]}:${port}`;
+}
+
+function resolveSasl(
+  sasl: unknown,
+  invalid: (message: string) => OutboundError,
+  check: ReturnType<typeof validators>,
+): KafkaSaslOptions | undefined {
+  if (sasl === undefined) return undefined;
+  if (typeof sasl !== "object" || sasl === null) throw invalid('option "sasl" must be an object');
+  const given = sasl as Record<string, unknown>;
+  const mechanism = check.oneOf(given.mechanism, SASL_MECHANISMS, "sasl.mechanism");
+  if (!mechanism) throw invalid('option "sasl.mechanism" is required');
+  if (mechanism === "oauthbearer") {
+    const token = given.token;
+    if (typeof token === "string" && token !== "")
+      return { mechanism, token: () => token, ...extensionsOf(given, invalid) };
+    if (typeof token !== "function") {
+      throw invalid('option "sasl.token" is required for oauthbearer: a function returning the bearer token');
+    }
+    return { mechanism, token: token as () => string | Promise<string>, ...extensionsOf(given, invalid) };
+  }
+  const { username, password } = given;
+  if (typeof username !== "string" || username === "") throw invalid('option "sasl.username" is required');
+  // The password's value is never echoed, only its absence.
+  if (typeof password !== "string" || password === "") throw invalid('option "sasl.password" is required');
+  return { mechanism, username, password };
+}
+
+function extensionsOf(
+  given: Record<string, unknown>,
+  invalid: (message: string) => OutboundError,
+): { extensions?: Record<string, string> } {
+  const extensions = given.extensions;
+  if (extensions === undefined) return {};
+  if (
+    typeof extensions !== "object" ||
+    extensions === null ||
+    Object.values(extensions).some((value) => typeof value !== "string")
+  ) {
+    throw invalid('option "sasl.extensions" must be an object of strings');
+  }
+  return { extensions: extensions as Record<string, string> };
+}

@@ -1,0 +1,4 @@
+import { brokerErrorSuite } from "@outbound/kafka-test-kit";
+import { kafkaSubject } from "../subject.js";
+
+brokerErrorSuite(kafkaSubject);

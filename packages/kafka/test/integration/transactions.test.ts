@@ -1,0 +1,4 @@
+import { transactionSuite } from "@outbound/kafka-test-kit";
+import { kafkaSubject } from "../subject.js";
+
+transactionSuite(kafkaSubject);

@@ -1,0 +1,4 @@
+import { transportSuite } from "@outbound/kafka-test-kit";
+import { kafkajsSubject } from "../subject.js";
+
+transportSuite(kafkajsSubject);

@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import type { OutboundRecord, RecordBatch, SendContext } from "@outbound/core";
+import type { BrokerEndpoints } from "../../brokers/endpoints.d.mts";
+import { endpoints } from "../../brokers/endpoints.mjs";
+
+/** Where the local (or overridden) brokers listen. */
+export function brokerEndpoints(): BrokerEndpoints {
+  return endpoints() as BrokerEndpoints;
+}
+
+/** A topic name no other test uses, so test files run in parallel. */
+export function uniqueTopic(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+const encoder = new TextEncoder();
+
+export function bytes(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function text(value: Uint8Array | undefined): string | undefined {
+  return value === undefined ? undefined : new TextDecoder().decode(value);
+}
+
+/** A record as the engine would hand it over. */
+export function makeRecord(
+  topic: string,
+  partition: number,
+  value: string | Uint8Array,
+  extra: Partial<OutboundRecord> = {},
+) {
+  const valueBytes = typeof value === "string" ? bytes(value) : value;
+  return {
+    topic,
+    partition,
+    key: undefined,
+    value: valueBytes,
+    headers: {},
+    contentType: "text/plain",
+    timestamp: Date.now(),
+    id: undefined,
+    delayMs: undefined,
+    attempt: 1,
+    sizeBytes: valueBytes.byteLength,
+    ...extra,
+  } satisfies OutboundRecord;
+}
+
+export function makeBatch(
+  topic: string,
+  partition: number,
+  records: OutboundRecord[],
+  acks: RecordBatch["acks"] = "all",
+): RecordBatch {
+  return { topic, partition, acks, records };
+}
+
+export function sendContext(timeoutMs = 15_000): SendContext {
+  return { signal: new AbortController().signal, timeoutMs };
+}
