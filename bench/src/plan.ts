@@ -153,8 +153,16 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           targets: [
             O("max"),
             ...(isBase(workload)
-              ? [O("max", { label: "outbound (batchMaxRecords 100)", batchMaxRecords: 100 })]
+              ? [
+                  {
+                    driver: "outbound-kafka-idempotent",
+                    mode: "max",
+                    label: "outbound (idempotent)",
+                  } as Target,
+                  O("max", { label: "outbound (batchMaxRecords 100)", batchMaxRecords: 100 }),
+                ]
               : []),
+            { driver: "outbound-kafkajs", mode: "max", label: "outbound on @outbound/kafkajs" },
             { driver: "kafkajs-batch", mode: "max" },
             { driver: "platformatic", mode: "max", label: "@platformatic/kafka" },
             {

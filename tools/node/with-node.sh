@@ -5,8 +5,8 @@
 set -euo pipefail
 major="$1"; shift
 case "$major" in
-  22) version=22.23.3 ;;
-  24) version=24.21.0 ;;
+  22) version=22.23.5 ;;
+  24) version=24.22.3 ;;
   26) version=26.12.1 ;;
   *) echo "with-node: unsupported Node major $major (22, 24 or 26)" >&2; exit 2 ;;
 esac

@@ -12,6 +12,12 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
       const { nullTransport } = await import("./null-transport.js");
       return (await import("./outbound.js")).outboundDriver(ctx, nullTransport());
     }
+    case "outbound-kafka-idempotent":
+    case "outbound-kafkajs": {
+      const { kafkaVariant } = await import("./outbound-transports.js");
+      const variant = ctx.spec.driver === "outbound-kafkajs" ? "kafkajs" : "idempotent";
+      return (await import("./outbound.js")).outboundDriver(ctx, await kafkaVariant(variant, ctx.spec));
+    }
     case "memory-raw":
       return (await import("./memory-raw.js")).memoryRawDriver(ctx, false);
     case "memory-raw-batch":

@@ -14,7 +14,7 @@ export async function outboundTransport(name: TransportName, spec: TrialSpec): P
     }
     case "kafka": {
       const { kafkaTransport } = await import("@outbound/kafka");
-      // Same as the raw kafkajs baselines: not idempotent, acks all, no compression.
+      // Same as the raw baselines: not idempotent, acks all, no compression.
       return kafkaTransport({ brokers: [e.kafka], idempotent: false, allowAutoTopicCreation: false });
     }
     case "rabbitmq": {
@@ -37,6 +37,17 @@ export async function outboundTransport(name: TransportName, spec: TrialSpec): P
       return pulsarTransport({ serviceUrl: e.pulsarUrl });
     }
   }
+}
+
+/** A Kafka transport other than the trial's default: @outbound/kafka idempotent, or @outbound/kafkajs. */
+export async function kafkaVariant(variant: "idempotent" | "kafkajs", spec: TrialSpec): Promise<Transport> {
+  const brokers = [spec.endpoints.kafka];
+  if (variant === "kafkajs") {
+    const { kafkajsTransport } = await import("@outbound/kafkajs");
+    return kafkajsTransport({ brokers, idempotent: false, allowAutoTopicCreation: false });
+  }
+  const { kafkaTransport } = await import("@outbound/kafka");
+  return kafkaTransport({ brokers, idempotent: true, allowAutoTopicCreation: false });
 }
 
 /** ElasticMQ accepts any credentials; these are placeholders, not secrets. */

@@ -1,10 +1,10 @@
 import { checkKnownKeys, OutboundError } from "@outbound/core";
 import {
   COMMON_OPTION_NAMES,
+  KAFKA_DEFAULTS,
   type KafkaCommonOptions,
   type KafkaCompression,
   type KafkaSaslOptions,
-  KAFKA_DEFAULTS,
   RECORD_FRAMING_RESERVE_BYTES,
   type ResolvedKafkaCommonOptions,
   SASL_MECHANISMS,

@@ -1,11 +1,11 @@
 import {
   COMPRESSIONS,
+  invalidKafkaOption,
   type KafkaCommonOptions,
   type KafkaOptionsContext,
   type ResolvedKafkaCommonOptions,
   resolveKafkaCommonOptions,
   validators,
-  invalidKafkaOption,
 } from "@outbound/kafka-common";
 
 /** Where a broker is dialled: its advertised address, or what `brokerAddress` maps it to. */

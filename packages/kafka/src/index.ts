@@ -3,8 +3,8 @@ import { type KafkaTransportOptions, resolveKafkaOptions } from "./config.js";
 import { KafkaTransport } from "./transport.js";
 
 export {
-  CONTENT_TYPE_HEADER,
   COMPRESSIONS,
+  CONTENT_TYPE_HEADER,
   type KafkaCompression,
   type KafkaSaslMechanism,
   type KafkaSaslOptions,

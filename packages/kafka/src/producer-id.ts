@@ -97,7 +97,8 @@ export class ProducerIdManager {
         return await connection.call<InitAnswer>(INIT_PRODUCER_ID, null, IDEMPOTENT_TRANSACTION_TIMEOUT_MS);
       } catch (error) {
         const name = protocolErrorOf(error)?.apiId;
-        const retriable = name === undefined ? toKafkaOutboundError(error, "connect").retriable : RETRY_INIT.has(name);
+        const retriable =
+          name === undefined ? toKafkaOutboundError(error, "connect").retriable : RETRY_INIT.has(name);
         if (!retriable || performance.now() + wait > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

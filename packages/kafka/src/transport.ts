@@ -18,9 +18,9 @@ import type { ResolvedKafkaOptions } from "./config.js";
 import { engineSettlement, ProduceBatch } from "./produce-batch.js";
 import { ProducerIdManager } from "./producer-id.js";
 import { Sender } from "./sender.js";
+import { waitForPartitions } from "./topic-partitions.js";
 import { KafkaTransaction } from "./transaction.js";
 import { TransactionCoordinator } from "./transaction-coordinator.js";
-import { waitForPartitions } from "./topic-partitions.js";
 
 /** Backoff between the transport's own retries when a batch comes without the engine's policy. */
 const DEFAULT_RETRY = { initialMs: 100, maxMs: 1000, multiplier: 2, jitter: 0.2 } as const;

@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
-import { OutboundError } from "@outbound/core";
-import kafkajs from "kafkajs";
-import { zstdCompress, zstdDecompress, constants as zlibConstants } from "node:zlib";
 import { promisify } from "node:util";
+import { constants as zlibConstants, zstdCompress, zstdDecompress } from "node:zlib";
+import { OutboundError } from "@outbound/core";
 import type { KafkaCompression } from "@outbound/kafka-common";
+import kafkajs from "kafkajs";
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
@@ -81,7 +81,8 @@ export function registerKafkaCodecs(): void {
       return true;
     }
   };
-  if (builtIn(CompressionTypes.LZ4)) codecs[CompressionTypes.LZ4] = load(lz4Codec, "lz4", 'the native package "lz4-napi"');
+  if (builtIn(CompressionTypes.LZ4))
+    codecs[CompressionTypes.LZ4] = load(lz4Codec, "lz4", 'the native package "lz4-napi"');
   if (builtIn(CompressionTypes.ZSTD))
     codecs[CompressionTypes.ZSTD] = load(zstdCodec, "zstd", "node:zlib (zstd needs Node 22.15 or newer)");
 }

@@ -1,16 +1,21 @@
 import {
+  invalidKafkaOption,
   type KafkaCommonOptions,
   type KafkaCompression,
   type KafkaOptionsContext,
   type ResolvedKafkaCommonOptions,
-  invalidKafkaOption,
   resolveKafkaCommonOptions,
   validators,
 } from "@outbound/kafka-common";
 import type { ISocketFactory } from "kafkajs";
 
 /** Codecs this transport writes: kafkajs's gzip, and lz4 and zstd registered on first use. */
-export const KAFKAJS_COMPRESSIONS = ["none", "gzip", "lz4", "zstd"] as const satisfies readonly KafkaCompression[];
+export const KAFKAJS_COMPRESSIONS = [
+  "none",
+  "gzip",
+  "lz4",
+  "zstd",
+] as const satisfies readonly KafkaCompression[];
 
 /** Options of the kafkajs transport: the `kafkajs: {...}` (or `kafka: {...}`) section of the config. */
 export interface KafkajsTransportOptions extends KafkaCommonOptions {
@@ -46,7 +51,10 @@ export function resolveKafkajsOptions(
     schemes: ["kafkajs", "kafka"],
   });
   const invalid = (message: string) => invalidKafkaOption("kafkajs", message);
-  const maxInFlightRequests = validators(invalid).positiveInteger(merged.maxInFlightRequests, "maxInFlightRequests");
+  const maxInFlightRequests = validators(invalid).positiveInteger(
+    merged.maxInFlightRequests,
+    "maxInFlightRequests",
+  );
   if (common.idempotent && maxInFlightRequests !== undefined && maxInFlightRequests !== 1) {
     throw invalid(
       `option "idempotent" needs "maxInFlightRequests" 1 (kafkajs keeps sequence numbers per connection), got ${maxInFlightRequests}`,

@@ -49,7 +49,8 @@ function classify(error: KafkaLikeError, phase: KafkaErrorPhase): Mapping {
   const name = error.name ?? "";
   const message = error.message ?? String(error);
 
-  if (error.type && typeof error.type === "string") return brokerErrorMeaning(error.type, error.retriable === true);
+  if (error.type && typeof error.type === "string")
+    return brokerErrorMeaning(error.type, error.retriable === true);
 
   switch (name) {
     case "KafkaJSSASLAuthenticationError":

@@ -1,9 +1,4 @@
-import {
-  OutboundError,
-  type OutboundRecord,
-  type RecordBatch,
-  type RecordResult,
-} from "@outbound/core";
+import { OutboundError, type OutboundRecord, type RecordBatch, type RecordResult } from "@outbound/core";
 import { CONTENT_TYPE_HEADER, hasHeader, MESSAGE_ID_HEADER, offsetCounter } from "@outbound/kafka-common";
 import type { IHeaders, Message, RecordMetadata } from "kafkajs";
 
@@ -89,4 +84,3 @@ export function toRecordResults(batch: RecordBatch, metadata: RecordMetadata[]):
   }
   return results;
 }
-

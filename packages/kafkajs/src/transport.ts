@@ -8,6 +8,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
+import { describeKafkaOptions, kafkaCapabilities } from "@outbound/kafka-common";
 import kafkajs, {
   type Admin,
   type Kafka,
@@ -15,7 +16,6 @@ import kafkajs, {
   type RecordMetadata,
   type SASLOptions,
 } from "kafkajs";
-import { describeKafkaOptions, kafkaCapabilities } from "@outbound/kafka-common";
 import { ensureCodec, toKafkaCompression } from "./compression.js";
 import type { ResolvedKafkajsOptions } from "./config.js";
 import { isTooLarge, toKafkaOutboundError } from "./errors.js";
@@ -137,7 +137,10 @@ export class KafkajsTransport implements Transport {
       await this.#disconnectQuietly();
       throw toKafkaOutboundError(error, "connect", `connecting to ${this.describe()}`);
     }
-    this.#logger.debug({ transport: "kafkajs", brokers: this.#options.brokers }, "kafkajs transport connected");
+    this.#logger.debug(
+      { transport: "kafkajs", brokers: this.#options.brokers },
+      "kafkajs transport connected",
+    );
   }
 
   async partitions(topic: string): Promise<number> {

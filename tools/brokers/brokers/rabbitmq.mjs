@@ -11,9 +11,9 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { amqpHealthy } from "../lib/health.mjs";
-import { ensureTlsFiles } from "../lib/tls.mjs";
 import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
 import { isAlive, run, spawnDetached, stopGroup } from "../lib/process.mjs";
+import { ensureTlsFiles } from "../lib/tls.mjs";
 
 const serverScript = "/usr/sbin/rabbitmq-server";
 const envConf = "/etc/rabbitmq/rabbitmq-env.conf";

@@ -60,4 +60,3 @@ export async function ensureTlsFiles(dir) {
   ]);
   return files;
 }
-

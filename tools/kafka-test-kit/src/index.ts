@@ -4,8 +4,8 @@ export { brokerEndpoints, bytes, makeBatch, makeRecord, sendContext, text, uniqu
 export { runJava } from "./java-client.js";
 export { createKafkaProbe, type KafkaProbe, type ProbedKafkaMessage } from "./probe.js";
 export type { KafkaSubject, KafkaTransportUnderTest, SubjectOptions } from "./subject.js";
-export { compressionSuite } from "./suites/compression.js";
 export { brokerErrorSuite } from "./suites/broker-errors.js";
+export { compressionSuite } from "./suites/compression.js";
 export { idempotenceSuite } from "./suites/idempotence.js";
 export { partitionAgreementSuite } from "./suites/partition-agreement.js";
 export { securitySuite } from "./suites/security.js";

@@ -18,7 +18,8 @@ function sourceFor(parsed: ParsedConfig): TransportSource {
   const fromModule = (module: TransportModule): Transport =>
     module.create({
       url: options.url,
-      options: (module.sections ?? [module.name]).map((name) => sections[name]).find((s) => s !== undefined) ?? {},
+      options:
+        (module.sections ?? [module.name]).map((name) => sections[name]).find((s) => s !== undefined) ?? {},
       clientId: options.clientId,
       logger: options.logger ?? silentLogger,
       acks: options.acks,

@@ -5,6 +5,9 @@ import type { BackoffPolicy } from "./backoff.js";
 import type { Lane } from "./lane.js";
 import type { PendingRecord } from "./pending.js";
 
+/** How long after its deadline the engine stops waiting for a transport that retries itself. */
+export const TRANSPORT_DEADLINE_GRACE_MS = 25;
+
 /** What the engine does when a transport reports from inside a request. */
 export interface RequestHooks {
   onRecord(request: InFlightRequest, index: number, result: RecordResult): void;
@@ -34,7 +37,10 @@ export class InFlightRequest implements SendContext {
     readonly requestTimeoutMs?: number,
     readonly retry?: BackoffPolicy,
   ) {
-    this.expiresAt = startedAt + timeoutMs;
+    // A transport that retries itself settles its batch at the deadline; the engine's timer only
+    // ends what it did not settle, a moment later, so the transport's own verdict comes first.
+    this.expiresAt =
+      startedAt + timeoutMs + (requestTimeoutMs === undefined ? 0 : TRANSPORT_DEADLINE_GRACE_MS);
   }
 
   recordSettled(index: number, result: RecordResult): void {

@@ -5,6 +5,7 @@ import type { BackoffPolicy } from "./backoff.js";
 
 /** Transactional sends are bounded by their deadline, never aborted from outside. */
 const NEVER_ABORTED = new AbortController().signal;
+
 import type { ProducerTransaction } from "./types.js";
 
 interface Staged {

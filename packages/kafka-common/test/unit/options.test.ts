@@ -56,9 +56,12 @@ describe("Kafka options both transports share", () => {
     expect(configError(() => resolve({ brokers: ["no-port"] })).message).toContain("host:port");
   });
 
-  it.each([["127.0.0.1:0"], ["h:65536"], ["h:-1"], [":9092"]])("refuses the broker address %s at once", (address) => {
-    expect(configError(() => resolve({ brokers: [address] })).message).toContain("1 to 65535");
-  });
+  it.each([["127.0.0.1:0"], ["h:65536"], ["h:-1"], [":9092"]])(
+    "refuses the broker address %s at once",
+    (address) => {
+      expect(configError(() => resolve({ brokers: [address] })).message).toContain("1 to 65535");
+    },
+  );
 
   it.each([
     [{ compression: "brotli" }, '"compression"'],
@@ -88,36 +91,47 @@ describe("Kafka options both transports share", () => {
 
   it("accepts each SASL mechanism and compression", () => {
     for (const mechanism of ["plain", "scram-sha-256", "scram-sha-512"] as const) {
-      expect(resolve({ brokers: ["h:1"], sasl: { mechanism, username: "u", password: "p" } }).sasl?.mechanism).toBe(mechanism);
+      expect(
+        resolve({ brokers: ["h:1"], sasl: { mechanism, username: "u", password: "p" } }).sasl?.mechanism,
+      ).toBe(mechanism);
     }
     const oauth = resolve({ brokers: ["h:1"], sasl: { mechanism: "OAUTHBEARER", token: "static" } }).sasl;
     expect(oauth?.mechanism).toBe("oauthbearer");
-    for (const compression of COMPRESSIONS) expect(resolve({ brokers: ["h:1"], compression }).compression).toBe(compression);
+    for (const compression of COMPRESSIONS)
+      expect(resolve({ brokers: ["h:1"], compression }).compression).toBe(compression);
   });
 
   it("refuses a codec the transport does not write", () => {
     const narrow = { ...spec, compressions: ["none", "gzip"] as const };
-    expect(configError(() => resolveKafkaCommonOptions({ brokers: ["h:1"], compression: "zstd" }, {}, narrow)).message).toContain(
-      "none, gzip",
-    );
+    expect(
+      configError(() => resolveKafkaCommonOptions({ brokers: ["h:1"], compression: "zstd" }, {}, narrow))
+        .message,
+    ).toContain("none, gzip");
   });
 
   it("parses kafka:// URLs with several brokers, SASL and parameters", () => {
     expect(parseKafkaUrl("kafka://a:9092,b:9093")).toEqual({ brokers: ["a:9092", "b:9093"] });
-    expect(parseKafkaUrl("kafka://bob:s%40cret@a:9094?sasl=scram-sha-512&ssl=true&compression=zstd")).toEqual({
-      brokers: ["a:9094"],
-      sasl: { mechanism: "scram-sha-512", username: "bob", password: "s@cret" },
-      ssl: true,
-      compression: "zstd",
-    });
-    const resolved = resolve({ compression: "gzip" }, { url: "kafka://a:1?compression=lz4", clientId: "app" });
+    expect(parseKafkaUrl("kafka://bob:s%40cret@a:9094?sasl=scram-sha-512&ssl=true&compression=zstd")).toEqual(
+      {
+        brokers: ["a:9094"],
+        sasl: { mechanism: "scram-sha-512", username: "bob", password: "s@cret" },
+        ssl: true,
+        compression: "zstd",
+      },
+    );
+    const resolved = resolve(
+      { compression: "gzip" },
+      { url: "kafka://a:1?compression=lz4", clientId: "app" },
+    );
     expect(resolved.compression).toBe("gzip");
     expect(resolved.clientId).toBe("app");
   });
 
   it("accepts only the schemes the transport answers to", () => {
     expect(parseKafkaUrl("kafkajs://a:1", ["kafkajs", "kafka"], "kafkajs").brokers).toEqual(["a:1"]);
-    expect(configError(() => parseKafkaUrl("kafkajs://a:1", ["kafka"])).message).toContain("kafka://host:port");
+    expect(configError(() => parseKafkaUrl("kafkajs://a:1", ["kafka"])).message).toContain(
+      "kafka://host:port",
+    );
   });
 
   it("refuses oauthbearer in a URL: the token needs a callback", () => {
@@ -155,13 +169,19 @@ describe("credentials stay out of printed config", () => {
   });
 
   it("redacts an OAUTHBEARER token source", () => {
-    const printed = JSON.stringify(redactKafkaOptions(resolve({ brokers: ["h:1"], sasl: { mechanism: "oauthbearer", token: secret } })));
+    const printed = JSON.stringify(
+      redactKafkaOptions(resolve({ brokers: ["h:1"], sasl: { mechanism: "oauthbearer", token: secret } })),
+    );
     expect(printed).not.toContain(secret);
   });
 
   it("keeps them out of errors about bad options", () => {
     const error = configError(() =>
-      resolve({ brokers: ["h:1"], sasl: { mechanism: "plain", username: "u", password: secret }, compression: "brotli" }),
+      resolve({
+        brokers: ["h:1"],
+        sasl: { mechanism: "plain", username: "u", password: secret },
+        compression: "brotli",
+      }),
     );
     expect(JSON.stringify(error.toJSON())).not.toContain(secret);
     expect(error.message).not.toContain(secret);

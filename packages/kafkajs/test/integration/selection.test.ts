@@ -9,9 +9,15 @@ afterAll(() => probe.close());
 describe("choosing the kafkajs transport by configuration", () => {
   it.each([
     ["a kafkajs:// URL", { url: `kafkajs://${bootstrap}` }],
-    ['transport: "kafkajs" with a kafkajs section', { transport: "kafkajs", kafkajs: { brokers: [bootstrap] } }],
+    [
+      'transport: "kafkajs" with a kafkajs section',
+      { transport: "kafkajs", kafkajs: { brokers: [bootstrap] } },
+    ],
     // Moving from @outbound/kafka's kafkajs days: the same URL and section, one word changed.
-    ['transport: "kafkajs" with a kafka:// URL and a kafka section', { transport: "kafkajs", url: `kafka://${bootstrap}`, kafka: { clientId: "moved" } }],
+    [
+      'transport: "kafkajs" with a kafka:// URL and a kafka section',
+      { transport: "kafkajs", url: `kafka://${bootstrap}`, kafka: { clientId: "moved" } },
+    ],
   ] as const)("%s loads @outbound/kafkajs and delivers", async (_, config) => {
     const topic = uniqueTopic("select");
     await probe.createTopic(topic, { partitions: 2 });

@@ -19,13 +19,16 @@ describe("kafkajs transport options", () => {
   it("keeps idempotence off unless asked, and then one request in flight", () => {
     expect(resolveKafkajsOptions({ brokers: ["h:1"] }).idempotent).toBe(false);
     expect(resolveKafkajsOptions({ brokers: ["h:1"], idempotent: true }).maxInFlightRequests).toBe(1);
-    expect(configError(() => resolveKafkajsOptions({ brokers: ["h:1"], idempotent: true, maxInFlightRequests: 5 })).message).toContain(
-      '"maxInFlightRequests"',
-    );
+    expect(
+      configError(() => resolveKafkajsOptions({ brokers: ["h:1"], idempotent: true, maxInFlightRequests: 5 }))
+        .message,
+    ).toContain('"maxInFlightRequests"');
   });
 
   it("refuses snappy, which it has no codec for, and a socketFactory that is not a function", () => {
-    expect(configError(() => resolveKafkajsOptions({ brokers: ["h:1"], compression: "snappy" })).transport).toBe("kafkajs");
+    expect(
+      configError(() => resolveKafkajsOptions({ brokers: ["h:1"], compression: "snappy" })).transport,
+    ).toBe("kafkajs");
     configError(() => resolveKafkajsOptions({ brokers: ["h:1"], socketFactory: "nope" as never }));
   });
 

@@ -27,7 +27,9 @@ describe("docs/transports/kafkajs.md", () => {
   });
 
   it("what it says idempotence and transactionalId change is what they change", () => {
-    const transactional = kafkajsCapabilities(resolveKafkajsOptions({ brokers: ["h:1"], transactionalId: "tx" }));
+    const transactional = kafkajsCapabilities(
+      resolveKafkajsOptions({ brokers: ["h:1"], transactionalId: "tx" }),
+    );
     expect(describeCapabilities(transactional)).toMatchObject({
       dedup: "yes",
       acks: "all",

@@ -45,7 +45,9 @@ export function brokerErrorSuite(subject: KafkaSubject): void {
       });
       for (const i of [0, 1, 3, 4]) expect(results[i]?.ok).toBe(true);
       // Order is kept: the records around the oversize one got increasing offsets.
-      expect([0, 1, 3, 4].map((i) => (results[i]?.ok ? Number(results[i].offset) : -1))).toEqual([0, 1, 2, 3]);
+      expect([0, 1, 3, 4].map((i) => (results[i]?.ok ? Number(results[i].offset) : -1))).toEqual([
+        0, 1, 2, 3,
+      ]);
       const read = await probe.read(topic, { count: 4, timeoutMs: 15_000 });
       expect(read.map((m) => text(m.value))).toEqual(["a", "b", "c", "d"]);
     });
@@ -68,7 +70,10 @@ export function brokerErrorSuite(subject: KafkaSubject): void {
         kind: "terminal",
         brokerCode: "INVALID_TOPIC_EXCEPTION",
       });
-      const sent = transport.send(makeBatch("bad/topic", 0, [makeRecord("bad/topic", 0, "v")]), sendContext());
+      const sent = transport.send(
+        makeBatch("bad/topic", 0, [makeRecord("bad/topic", 0, "v")]),
+        sendContext(),
+      );
       const outcome = await sent.then(
         (results) => failure(results[0]),
         (error: OutboundError) => error,
@@ -109,7 +114,9 @@ export function brokerErrorSuite(subject: KafkaSubject): void {
       await closing.connect();
       await closing.close();
       const topic = uniqueTopic("closed");
-      const error = await rejection(closing.send(makeBatch(topic, 0, [makeRecord(topic, 0, "v")]), sendContext()));
+      const error = await rejection(
+        closing.send(makeBatch(topic, 0, [makeRecord(topic, 0, "v")]), sendContext()),
+      );
       expect(error).toMatchObject({ code: "CLOSED" });
     });
   });

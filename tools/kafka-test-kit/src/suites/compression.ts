@@ -21,7 +21,9 @@ export function compressionSuite(subject: KafkaSubject): void {
       const transport = subject.transport({ brokers, compression });
       const values = Array.from({ length: 50 }, (_, i) => `${compression} record ${i} `.repeat(40));
       try {
-        const records = values.map((v, i) => makeRecord(topic, 0, v, { key: bytes(`k${i}`), headers: { n: `${i}` } }));
+        const records = values.map((v, i) =>
+          makeRecord(topic, 0, v, { key: bytes(`k${i}`), headers: { n: `${i}` } }),
+        );
         const results = await transport.send(makeBatch(topic, 0, records), sendContext());
         expect(results.map((r) => r.ok && r.offset)).toEqual(values.map((_, i) => String(i)));
       } finally {

@@ -19,9 +19,15 @@ export function idempotenceSuite(subject: KafkaSubject, proxyPorts: [number, num
       try {
         expect(transport.capabilities.acks).toEqual(["all"]);
         expect(transport.capabilities.dedup.supported).toBe(true);
-        const ok = await transport.send(makeBatch(topic, 0, [makeRecord(topic, 0, "a"), makeRecord(topic, 0, "b")]), sendContext());
+        const ok = await transport.send(
+          makeBatch(topic, 0, [makeRecord(topic, 0, "a"), makeRecord(topic, 0, "b")]),
+          sendContext(),
+        );
         expect(ok.map((r) => r.ok && r.offset)).toEqual(["0", "1"]);
-        const refused = await transport.send(makeBatch(topic, 0, [makeRecord(topic, 0, "c")], "leader"), sendContext());
+        const refused = await transport.send(
+          makeBatch(topic, 0, [makeRecord(topic, 0, "c")], "leader"),
+          sendContext(),
+        );
         expect(refused[0]).toMatchObject({ ok: false, error: { code: "INVALID_CONFIG", kind: "terminal" } });
       } finally {
         await transport.close();
@@ -53,7 +59,12 @@ export function idempotenceSuite(subject: KafkaSubject, proxyPorts: [number, num
       const sends: Promise<DeliveryReport>[] = [];
       for (const [i, value] of values.entries()) {
         if (i === 20) {
-          await proxy.addToxic({ name: "slow", type: "latency", stream: "downstream", attributes: { latency: 3500 } });
+          await proxy.addToxic({
+            name: "slow",
+            type: "latency",
+            stream: "downstream",
+            attributes: { latency: 3500 },
+          });
         }
         if (i === 40) {
           await new Promise((r) => setTimeout(r, 4000));
@@ -63,7 +74,9 @@ export function idempotenceSuite(subject: KafkaSubject, proxyPorts: [number, num
         await new Promise((r) => setTimeout(r, 20));
       }
       const reports = await Promise.all(sends);
-      const stored = (await probe.read(topic, { count: values.length, timeoutMs: 15_000 })).map((m) => text(m.value));
+      const stored = (await probe.read(topic, { count: values.length, timeoutMs: 15_000 })).map((m) =>
+        text(m.value),
+      );
       return { values, reports, stored, retries };
     } finally {
       await producer.close();

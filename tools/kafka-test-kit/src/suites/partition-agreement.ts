@@ -9,7 +9,21 @@ const PARTITIONS = 7;
 
 /** Keys of every length mod 4 (murmur2's tail cases), non-ASCII UTF-8, digits and long keys. */
 export function agreementKeys(): string[] {
-  const keys = ["a", "ab", "abc", "abcd", "abcde", "0", "42", "order-1", "user:7781", "ключ", "キー", "🔑-emoji", "x".repeat(300)];
+  const keys = [
+    "a",
+    "ab",
+    "abc",
+    "abcd",
+    "abcde",
+    "0",
+    "42",
+    "order-1",
+    "user:7781",
+    "ключ",
+    "キー",
+    "🔑-emoji",
+    "x".repeat(300),
+  ];
   for (let i = 0; i < 187; i++) keys.push(`key-${i}-${(i * 7919).toString(36)}`);
   return keys;
 }
@@ -35,7 +49,9 @@ export function partitionAgreementSuite(subject: KafkaSubject): void {
   }
 
   describe("partition agreement with the Java client", () => {
-    it("puts every key on the partition the Java producer's default partitioner picks", { timeout: 120_000 }, async () => {
+    it("puts every key on the partition the Java producer's default partitioner picks", {
+      timeout: 120_000,
+    }, async () => {
       const keys = agreementKeys();
       const javaTopic = uniqueTopic("agree-java");
       const outboundTopic = uniqueTopic("agree-outbound");
@@ -46,9 +62,14 @@ export function partitionAgreementSuite(subject: KafkaSubject): void {
       expect(javaReported.size).toBe(keys.length);
 
       // Outbound's engine with its default partitioner for Kafka (murmur2), serializer "string".
-      const producer = createProducer({ transport: subject.transport({ brokers: [bootstrap] }), serializer: "string" });
+      const producer = createProducer({
+        transport: subject.transport({ brokers: [bootstrap] }),
+        serializer: "string",
+      });
       try {
-        const settled = await producer.sendMany(keys.map((key) => ({ topic: outboundTopic, key, value: "outbound" })));
+        const settled = await producer.sendMany(
+          keys.map((key) => ({ topic: outboundTopic, key, value: "outbound" })),
+        );
         expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
       } finally {
         await producer.close({ timeoutMs: 10_000 });
@@ -59,7 +80,8 @@ export function partitionAgreementSuite(subject: KafkaSubject): void {
         probe.read(javaTopic, { count: keys.length, timeoutMs: 30_000 }),
         probe.read(outboundTopic, { count: keys.length, timeoutMs: 30_000 }),
       ]);
-      const placement = (messages: typeof javaRead) => new Map(messages.map((m) => [text(m.key) ?? "", m.partition]));
+      const placement = (messages: typeof javaRead) =>
+        new Map(messages.map((m) => [text(m.key) ?? "", m.partition]));
       const java = placement(javaRead);
       const outbound = placement(outboundRead);
       expect(java.size).toBe(keys.length);
@@ -74,7 +96,10 @@ export function partitionAgreementSuite(subject: KafkaSubject): void {
     it("an explicit partition is where the record lands, whatever its key hashes to", async () => {
       const topic = uniqueTopic("explicit");
       await probe.createTopic(topic, { partitions: PARTITIONS });
-      const producer = createProducer({ transport: subject.transport({ brokers: [bootstrap] }), serializer: "string" });
+      const producer = createProducer({
+        transport: subject.transport({ brokers: [bootstrap] }),
+        serializer: "string",
+      });
       const keys = agreementKeys().slice(0, 40);
       try {
         // Every key to the partition its murmur2 hash does NOT give: a client that re-hashed would move it.

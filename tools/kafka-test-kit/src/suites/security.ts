@@ -34,12 +34,18 @@ export function securitySuite(subject: KafkaSubject): void {
   const probe = createKafkaProbe({ brokers: [brokerEndpoints().kafka] });
   afterAll(() => probe.close());
 
-  async function producesThrough(transport: ReturnType<KafkaSubject["transport"]>, value: string): Promise<void> {
+  async function producesThrough(
+    transport: ReturnType<KafkaSubject["transport"]>,
+    value: string,
+  ): Promise<void> {
     const topic = uniqueTopic(`sasl-${subject.name}`);
     await probe.createTopic(topic, { partitions: 1 });
     try {
       await transport.connect();
-      const [result] = await transport.send(makeBatch(topic, 0, [makeRecord(topic, 0, value)]), sendContext());
+      const [result] = await transport.send(
+        makeBatch(topic, 0, [makeRecord(topic, 0, value)]),
+        sendContext(),
+      );
       expect(result).toMatchObject({ ok: true, offset: "0" });
     } finally {
       await transport.close();
@@ -49,9 +55,15 @@ export function securitySuite(subject: KafkaSubject): void {
   }
 
   describe("SASL on the broker's SASL_PLAINTEXT listener", () => {
-    it.each<PasswordMechanism>(["scram-sha-256", "scram-sha-512", "plain"])("%s authenticates and produces", async (mechanism) => {
-      await producesThrough(subject.transport({ brokers: [saslBroker], sasl: { mechanism, ...user } }), mechanism);
-    });
+    it.each<PasswordMechanism>(["scram-sha-256", "scram-sha-512", "plain"])(
+      "%s authenticates and produces",
+      async (mechanism) => {
+        await producesThrough(
+          subject.transport({ brokers: [saslBroker], sasl: { mechanism, ...user } }),
+          mechanism,
+        );
+      },
+    );
 
     it.each<PasswordMechanism>(["scram-sha-256", "scram-sha-512", "plain"])(
       "%s with a wrong password is AUTH_FAILED within a bounded time, and the password is nowhere in the error",
@@ -91,7 +103,11 @@ export function securitySuite(subject: KafkaSubject): void {
     // The listener validates unsecured JWTs (alg "none"), Kafka's test setup for OAUTHBEARER.
     const token = (sub: string) =>
       `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(
-        JSON.stringify({ sub, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 }),
+        JSON.stringify({
+          sub,
+          iat: Math.floor(Date.now() / 1000),
+          exp: Math.floor(Date.now() / 1000) + 3600,
+        }),
       ).toString("base64url")}.`;
 
     it("a token callback authenticates and produces, and is called for the connection", async () => {
@@ -135,10 +151,19 @@ export function securitySuite(subject: KafkaSubject): void {
   describe("TLS", () => {
     it("TLS against a plaintext listener is a terminal AUTH_FAILED (TLS handshake failed), at once", async () => {
       // This is the misconfiguration users meet most.
-      const transport = subject.transport({ brokers: [brokerEndpoints().kafka], ssl: true, connectionTimeout: 2000 });
+      const transport = subject.transport({
+        brokers: [brokerEndpoints().kafka],
+        ssl: true,
+        connectionTimeout: 2000,
+      });
       const { caught, elapsed } = await failedConnect(transport);
       // The broker drops the ClientHello; retrying cannot help until the configuration changes.
-      expect(caught).toMatchObject({ name: "OutboundError", transport: subject.name, code: "AUTH_FAILED", kind: "terminal" });
+      expect(caught).toMatchObject({
+        name: "OutboundError",
+        transport: subject.name,
+        code: "AUTH_FAILED",
+        kind: "terminal",
+      });
       expect((caught as Error).message).toContain("TLS handshake failed");
       expect(elapsed).toBeLessThan(10_000);
     });
@@ -152,7 +177,11 @@ export function securitySuite(subject: KafkaSubject): void {
     });
 
     it("TLS with a certificate the client does not trust is a terminal AUTH_FAILED", async () => {
-      const transport = subject.transport({ brokers: [brokerEndpoints().kafkaTls], ssl: true, connectionTimeout: 3000 });
+      const transport = subject.transport({
+        brokers: [brokerEndpoints().kafkaTls],
+        ssl: true,
+        connectionTimeout: 3000,
+      });
       const { caught } = await failedConnect(transport);
       expect(caught).toMatchObject({ code: "AUTH_FAILED", kind: "terminal", transport: subject.name });
     });

@@ -48,7 +48,12 @@ export function transactionSuite(subject: KafkaSubject): void {
       expect(visible.map((m) => text(m.value)).sort()).toEqual(["committed-0", "committed-1", "committed-2"]);
       // A read_uncommitted consumer sees the aborted record too: it is in the log, marked aborted.
       const all = await everything.read(topic, { count: 4, timeoutMs: 15_000 });
-      expect(all.map((m) => text(m.value)).sort()).toEqual(["aborted-0", "committed-0", "committed-1", "committed-2"]);
+      expect(all.map((m) => text(m.value)).sort()).toEqual([
+        "aborted-0",
+        "committed-0",
+        "committed-1",
+        "committed-2",
+      ]);
     });
 
     it("without a transactionalId, transaction() is UNSUPPORTED_FEATURE", async () => {
@@ -65,7 +70,9 @@ export function transactionSuite(subject: KafkaSubject): void {
       const producer = transactionalProducer();
       try {
         const reports = await producer.transaction(async (tx) =>
-          Promise.all(["c-0", "c-1", "c-2", "c-3"].map((value, i) => tx.send({ topic, key: `k${i}`, value }))),
+          Promise.all(
+            ["c-0", "c-1", "c-2", "c-3"].map((value, i) => tx.send({ topic, key: `k${i}`, value })),
+          ),
         );
         expect(reports.every((r) => r.acknowledged && r.offset !== undefined)).toBe(true);
 
@@ -109,7 +116,9 @@ export function transactionSuite(subject: KafkaSubject): void {
     it("is UNSUPPORTED_FEATURE without a transactionalId", async () => {
       const producer = createProducer({ transport: subject.transport({ brokers }) });
       try {
-        await expect(producer.transaction(async () => undefined)).rejects.toMatchObject({ code: "UNSUPPORTED_FEATURE" });
+        await expect(producer.transaction(async () => undefined)).rejects.toMatchObject({
+          code: "UNSUPPORTED_FEATURE",
+        });
       } finally {
         await producer.close();
       }

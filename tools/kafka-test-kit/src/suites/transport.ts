@@ -8,7 +8,11 @@ export function transportSuite(subject: KafkaSubject): void {
   const brokers = [brokerEndpoints().kafka];
   const probe = createKafkaProbe({ brokers });
   // Not idempotent, so every acks level can be sent through it.
-  const transport = subject.transport({ brokers, clientId: `outbound-${subject.name}-it`, idempotent: false });
+  const transport = subject.transport({
+    brokers,
+    clientId: `outbound-${subject.name}-it`,
+    idempotent: false,
+  });
 
   beforeAll(async () => {
     await transport.connect();
@@ -23,13 +27,19 @@ export function transportSuite(subject: KafkaSubject): void {
       const topic = uniqueTopic("partitions");
       await probe.createTopic(topic, { partitions: 3 });
       expect(await transport.partitions(topic)).toBe(3);
-      const [before] = await transport.send(makeBatch(topic, 2, [makeRecord(topic, 2, "before")]), sendContext());
+      const [before] = await transport.send(
+        makeBatch(topic, 2, [makeRecord(topic, 2, "before")]),
+        sendContext(),
+      );
       expect(before).toMatchObject({ ok: true, partition: 2 });
       await probe.growTopic(topic, 5);
       // The controller answers before every broker's metadata cache has the new partitions.
       await expect.poll(() => transport.partitions(topic), { timeout: 10_000, interval: 200 }).toBe(5);
       // A partition the client's cached metadata has not seen yet is sent to, not dropped.
-      const [result] = await transport.send(makeBatch(topic, 4, [makeRecord(topic, 4, "to-new")]), sendContext());
+      const [result] = await transport.send(
+        makeBatch(topic, 4, [makeRecord(topic, 4, "to-new")]),
+        sendContext(),
+      );
       expect(result).toMatchObject({ ok: true, partition: 4, offset: "0" });
       const read = await probe.read(topic, { count: 2, timeoutMs: 15_000 });
       expect(read.map((m) => [m.partition, text(m.value)]).sort()).toEqual([
@@ -90,7 +100,10 @@ export function transportSuite(subject: KafkaSubject): void {
     it("maps acks leader and none; none reports not acknowledged and still arrives", async () => {
       const topic = uniqueTopic("acks");
       await probe.createTopic(topic, { partitions: 1 });
-      const [leader] = await transport.send(makeBatch(topic, 0, [makeRecord(topic, 0, "leader")], "leader"), sendContext());
+      const [leader] = await transport.send(
+        makeBatch(topic, 0, [makeRecord(topic, 0, "leader")], "leader"),
+        sendContext(),
+      );
       expect(leader).toMatchObject({ ok: true, offset: "0", acknowledged: true });
       const none = await transport.send(
         makeBatch(topic, 0, [makeRecord(topic, 0, "none-1"), makeRecord(topic, 0, "none-2")], "none"),
@@ -107,7 +120,10 @@ export function transportSuite(subject: KafkaSubject): void {
     it("keeps an empty value and a keyless record", async () => {
       const topic = uniqueTopic("empty");
       await probe.createTopic(topic, { partitions: 1 });
-      const [result] = await transport.send(makeBatch(topic, 0, [makeRecord(topic, 0, new Uint8Array(0))]), sendContext());
+      const [result] = await transport.send(
+        makeBatch(topic, 0, [makeRecord(topic, 0, new Uint8Array(0))]),
+        sendContext(),
+      );
       expect(result?.ok).toBe(true);
       const [read] = await probe.read(topic, { count: 1, timeoutMs: 15_000 });
       expect(read?.value.byteLength).toBe(0);
