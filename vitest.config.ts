@@ -71,6 +71,20 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          name: "faults",
+          include: ["tools/fault-matrix/test/**/*.test.ts"],
+          globalSetup: ["tools/brokers/setup/faults.mjs"],
+          // Faults kill, stop and restart brokers other projects use: after every other project,
+          // one file at a time.
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
           name: "smoke",
           include: ["tools/brokers/test/**/*.test.ts"],
           globalSetup: ["tools/brokers/setup/all.mjs"],

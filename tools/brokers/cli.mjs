@@ -12,8 +12,8 @@ const usage = `usage: pnpm brokers <command> [names...]
   logs <name> [lines]    the tail of a broker's log
   path kafka-lib         the directory holding the Kafka jars (for Java cross-checks)
 
-names: kafka, rabbitmq, sqs, pulsar, toxiproxy (the default set), and pulsar-auth (a second Pulsar
-with token authentication, started only when named)`;
+names: kafka, rabbitmq, sqs, pulsar, toxiproxy (the default set); started only when named:
+pulsar-auth (a second Pulsar with token authentication) and kafka-cluster (three KRaft nodes)`;
 
 async function main(argv) {
   const [command, ...rest] = argv;

@@ -1,5 +1,12 @@
 /** A broker `pnpm brokers` manages. */
-export type BrokerName = "kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy" | "pulsar-auth";
+export type BrokerName =
+  | "kafka"
+  | "rabbitmq"
+  | "sqs"
+  | "pulsar"
+  | "toxiproxy"
+  | "pulsar-auth"
+  | "kafka-cluster";
 
 /** Broker endpoints for tests: environment overrides, else the local brokers' defaults. */
 export interface BrokerEndpoints {

@@ -42,3 +42,14 @@ export declare const kafkaSaslUser: { readonly username: string; readonly passwo
 export declare function cacheDir(): string;
 /** Per-run data, logs and state: the repo's gitignored .brokers/ (or OUTBOUND_BROKERS_DIR). */
 export declare function runDir(): string;
+
+/** The three nodes of `kafka-cluster`: node id, client port, controller port. */
+export declare const KAFKA_CLUSTER_NODES: readonly { id: number; port: number; controllerPort: number }[];
+/** Starts node `id`'s JVM again (after a kill or a stop); returns its pid. */
+export declare function startKafkaNode(id: number): number;
+/** The pid of node `id` while it runs. */
+export declare function kafkaNodePid(id: number): number | undefined;
+/** Signals node `id`: SIGKILL, SIGTERM (resolves once it exited), SIGSTOP, SIGCONT. */
+export declare function signalKafkaNode(id: number, signal: NodeJS.Signals): Promise<void>;
+/** Resolves once every node is in the cluster's metadata, as seen from node `via`. */
+export declare function waitForKafkaCluster(timeoutMs?: number, via?: number): Promise<void>;

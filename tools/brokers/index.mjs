@@ -6,6 +6,13 @@ import { isExternal } from "./endpoints.mjs";
 import { up } from "./lib/manager.mjs";
 
 export { kafkaLibDir, kafkaSaslUser } from "./brokers/kafka.mjs";
+export {
+  KAFKA_CLUSTER_NODES,
+  kafkaNodePid,
+  signalKafkaNode,
+  startKafkaNode,
+  waitForKafkaCluster,
+} from "./brokers/kafka-cluster.mjs";
 export { endpoints, isExternal, overrideVariables } from "./endpoints.mjs";
 export { down, fetch, logs, status, up } from "./lib/manager.mjs";
 export { cacheDir, runDir } from "./lib/paths.mjs";

@@ -19,4 +19,5 @@ export const kafkaSubject: KafkaSubject = {
     }),
   compressions: ["gzip", "snappy", "lz4", "zstd"],
   retries: "transport",
+  dedupWhenIdempotent: true,
 };

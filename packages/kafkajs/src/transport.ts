@@ -38,11 +38,14 @@ const TOPIC_READY_TIMEOUT_MS = 10_000;
 
 /** The capabilities of a kafkajs transport with these options. */
 export function kafkajsCapabilities(options: ResolvedKafkajsOptions): Capabilities {
-  return kafkaCapabilities(options, {
+  const capabilities = kafkaCapabilities(options, {
     maxBatchRecords: MAX_BATCH_RECORDS,
     orderedInFlight: 1,
     retries: "engine",
   });
+  // Even with `idempotent`, a request the engine gives up on is retried in a new batch with new
+  // sequence numbers, which the broker cannot recognise: the fault matrix stores duplicates then.
+  return { ...capabilities, dedup: { supported: false } };
 }
 
 function toSasl(options: ResolvedKafkajsOptions): SASLOptions | undefined {

@@ -12,4 +12,5 @@ export const kafkajsSubject: KafkaSubject = {
     }),
   compressions: ["gzip", "lz4", "zstd"],
   retries: "engine",
+  dedupWhenIdempotent: false,
 };

@@ -1,4 +1,5 @@
 import { kafka } from "./kafka.mjs";
+import { kafkaCluster } from "./kafka-cluster.mjs";
 import { pulsar } from "./pulsar.mjs";
 import { pulsarAuth } from "./pulsar-auth.mjs";
 import { rabbitmq } from "./rabbitmq.mjs";
@@ -6,7 +7,15 @@ import { sqs } from "./sqs.mjs";
 import { toxiproxy } from "./toxiproxy.mjs";
 
 /** @type {Record<string, import("../lib/broker.mjs").Broker>} */
-const registry = { kafka, rabbitmq, sqs, pulsar, toxiproxy, "pulsar-auth": pulsarAuth };
+const registry = {
+  kafka,
+  rabbitmq,
+  sqs,
+  pulsar,
+  toxiproxy,
+  "pulsar-auth": pulsarAuth,
+  "kafka-cluster": kafkaCluster,
+};
 
 export const allBrokers = Object.values(registry);
 

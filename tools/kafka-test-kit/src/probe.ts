@@ -50,15 +50,25 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
   }
 
   return {
-    async createTopic(topic: string, topicOptions: { partitions: number; configs?: Record<string, string> }) {
+    async createTopic(
+      topic: string,
+      topicOptions: { partitions: number; replicationFactor?: number; configs?: Record<string, string> },
+    ) {
       const client = await getAdmin();
       const config: ITopicConfig = {
         topic,
         numPartitions: topicOptions.partitions,
-        replicationFactor: 1,
+        replicationFactor: topicOptions.replicationFactor ?? 1,
         configEntries: Object.entries(topicOptions.configs ?? {}).map(([name, value]) => ({ name, value })),
       };
       await client.createTopics({ topics: [config], waitForLeaders: true });
+    },
+
+    /** The node leading each partition of `topic`. */
+    async leaders(topic: string): Promise<Map<number, number>> {
+      const client = await getAdmin();
+      const metadata = await client.fetchTopicMetadata({ topics: [topic] });
+      return new Map((metadata.topics[0]?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
     },
 
     /** Adds partitions to an existing topic (Kafka cannot remove them). */

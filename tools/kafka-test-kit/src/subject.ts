@@ -28,4 +28,6 @@ export interface KafkaSubject {
   compressions: readonly Exclude<KafkaCompression, "none">[];
   /** Who resends a failed batch: the engine, or the transport with its sequence numbers. */
   retries: "engine" | "transport";
+  /** Whether `idempotent: true` makes it claim deduplication (capabilities.dedup). */
+  dedupWhenIdempotent: boolean;
 }

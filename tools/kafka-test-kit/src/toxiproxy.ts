@@ -20,9 +20,8 @@ export function proxiedSocketFactory(listenPort: number): ISocketFactory {
  * would see none of the produce traffic. `socketFactory` sends every kafkajs connection through
  * the proxy instead, which needs no change to the broker's advertised listeners.
  */
-export async function kafkaProxy(name: string, listenPort: number) {
+export async function kafkaProxy(name: string, listenPort: number, upstream = brokerEndpoints().kafka) {
   const api = brokerEndpoints().toxiproxy;
-  const upstream = brokerEndpoints().kafka;
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${api}${path}`, {
       method,

@@ -31,7 +31,7 @@ describe("docs/transports/kafkajs.md", () => {
       resolveKafkajsOptions({ brokers: ["h:1"], transactionalId: "tx" }),
     );
     expect(describeCapabilities(transactional)).toMatchObject({
-      dedup: "yes",
+      dedup: "no",
       acks: "all",
       transactions: "yes",
     });
