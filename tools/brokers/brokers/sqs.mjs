@@ -63,7 +63,13 @@ rest-stats {
 
 generate-node-address = false
 
+# Defined at boot, so it exists the moment ElasticMQ is up again: the fault matrix's "broker down
+# at start" case sends to it while the broker is still starting.
 queues {
+  "outbound-faults-at-start.fifo" {
+    fifo = true
+    contentBasedDeduplication = false
+  }
 }
 `,
     );

@@ -18,7 +18,7 @@ import {
   waitForKafkaCluster,
 } from "../../brokers/index.mjs";
 import { assertCounts } from "../src/assert.js";
-import { count, type StoredCopy } from "../src/counts.js";
+import { count, type SentMessage, type StoredCopy } from "../src/counts.js";
 import { recordResult, writeReliabilityPage } from "../src/result.js";
 import { streamThroughFault } from "../src/stream.js";
 
@@ -93,15 +93,14 @@ async function restart(id: number): Promise<void> {
 
 interface FaultCase {
   name: string;
-  /** Seconds of traffic; the fault starts at 5 s and must be healed well before the end. */
-  seconds: number;
   run(topic: string): Promise<void>;
+  /** Not run on transports listed here (kept short in CI: they repeat another case's finding). */
+  skip?: string[];
 }
 
 const cases: FaultCase[] = [
   {
     name: "leader kill -9, restart after 15 s",
-    seconds: 35,
     async run(topic) {
       const leader = await leaderOf(topic);
       await signalKafkaNode(leader, "SIGKILL");
@@ -111,7 +110,7 @@ const cases: FaultCase[] = [
   },
   {
     name: "rolling restart, SIGTERM each node",
-    seconds: 60,
+    skip: ["kafkajs"],
     async run() {
       for (const node of KAFKA_CLUSTER_NODES) {
         await signalKafkaNode(node.id, "SIGTERM");
@@ -123,7 +122,6 @@ const cases: FaultCase[] = [
   },
   {
     name: "producer cut from the leader for 20 s (toxiproxy timeout)",
-    seconds: 40,
     async run(topic) {
       const leader = await leaderOf(topic);
       const proxy = proxies.get(leader)!;
@@ -146,7 +144,7 @@ const cases: FaultCase[] = [
   },
   {
     name: "producer's connections to the leader reset for 20 s (toxiproxy reset_peer)",
-    seconds: 40,
+    skip: ["kafkajs"],
     async run(topic) {
       const leader = await leaderOf(topic);
       const proxy = proxies.get(leader)!;
@@ -162,7 +160,6 @@ const cases: FaultCase[] = [
   },
   {
     name: "leader hung (SIGSTOP) for 20 s",
-    seconds: 45,
     async run(topic) {
       const leader = await leaderOf(topic);
       await signalKafkaNode(leader, "SIGSTOP");
@@ -210,7 +207,7 @@ async function readStored(topic: string, atLeast: number): Promise<StoredCopy[]>
 
 for (const subject of subjects)
   describe(`kafka-cluster, ${subject.name} (${subject.settings})`, () => {
-    for (const fault of cases)
+    for (const fault of cases.filter((c) => !c.skip?.includes(subject.name)))
       it(fault.name, { timeout: 300_000 }, async () => {
         const topic = uniqueTopic(`fault-${subject.name}`);
         await probe.createTopic(topic, {
@@ -225,20 +222,18 @@ for (const subject of subjects)
           deliveryTimeoutMs: DELIVERY_TIMEOUT_MS,
           requestTimeoutMs: 10_000,
         });
-        let sent: Awaited<ReturnType<typeof streamThroughFault>>["sent"];
+        let sent: SentMessage[];
         try {
           await producer.connect();
-          const result = await streamThroughFault({
+          sent = await streamThroughFault({
             producer,
             topic,
-            messages: RATE * fault.seconds,
             keys: KEYS,
             ratePerSecond: RATE,
             maxOutstanding: 5000,
-            fault: { atMs: 5000, run: () => fault.run(topic) },
+            fault: { atMs: 3000, run: () => fault.run(topic) },
+            tailMs: 5000,
           });
-          sent = result.sent;
-          await result.faultDone;
         } finally {
           await producer.close({ timeoutMs: 10_000 });
         }
