@@ -13,7 +13,8 @@ const usage = `usage: pnpm brokers <command> [names...]
   path kafka-lib         the directory holding the Kafka jars (for Java cross-checks)
 
 names: kafka, rabbitmq, sqs, pulsar, toxiproxy (the default set); started only when named:
-pulsar-auth (a second Pulsar with token authentication) and kafka-cluster (three KRaft nodes)`;
+pulsar-auth (a second Pulsar with token authentication), kafka-cluster (three KRaft nodes) and
+rabbitmq-cluster (three RabbitMQ nodes)`;
 
 async function main(argv) {
   const [command, ...rest] = argv;

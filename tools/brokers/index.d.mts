@@ -53,3 +53,16 @@ export declare function kafkaNodePid(id: number): number | undefined;
 export declare function signalKafkaNode(id: number, signal: NodeJS.Signals): Promise<void>;
 /** Resolves once every node is in the cluster's metadata, as seen from node `via`. */
 export declare function waitForKafkaCluster(timeoutMs?: number, via?: number): Promise<void>;
+
+/** The three nodes of `rabbitmq-cluster`: node id, Erlang node name, AMQP port. */
+export declare const RABBITMQ_CLUSTER_NODES: readonly { id: number; name: string; port: number }[];
+/** Runs `rabbitmqctl -n rabbit-<id>@localhost ...args`; resolves with its output. */
+export declare function rabbitmqctlOn(id: number, args: string[], timeoutMs?: number): Promise<string>;
+/** The Erlang VM's pid of node `id` while it runs. */
+export declare function rabbitNodePid(id: number): number | undefined;
+/** Starts node `id` again with its data; resolves once it answers AMQP. */
+export declare function startRabbitNode(id: number): Promise<number>;
+/** Signals node `id`: SIGKILL, SIGTERM (resolves once it exited), SIGSTOP, SIGCONT. */
+export declare function signalRabbitNode(id: number, signal: NodeJS.Signals): Promise<void>;
+/** Resolves once all three nodes run, clustered. */
+export declare function waitForRabbitCluster(timeoutMs?: number): Promise<void>;

@@ -13,6 +13,14 @@ export {
   startKafkaNode,
   waitForKafkaCluster,
 } from "./brokers/kafka-cluster.mjs";
+export {
+  RABBITMQ_CLUSTER_NODES,
+  rabbitmqctlOn,
+  rabbitNodePid,
+  signalRabbitNode,
+  startRabbitNode,
+  waitForRabbitCluster,
+} from "./brokers/rabbitmq-cluster.mjs";
 export { endpoints, isExternal, overrideVariables } from "./endpoints.mjs";
 export { down, fetch, logs, status, up } from "./lib/manager.mjs";
 export { cacheDir, runDir } from "./lib/paths.mjs";

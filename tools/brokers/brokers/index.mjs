@@ -3,6 +3,7 @@ import { kafkaCluster } from "./kafka-cluster.mjs";
 import { pulsar } from "./pulsar.mjs";
 import { pulsarAuth } from "./pulsar-auth.mjs";
 import { rabbitmq } from "./rabbitmq.mjs";
+import { rabbitmqCluster } from "./rabbitmq-cluster.mjs";
 import { sqs } from "./sqs.mjs";
 import { toxiproxy } from "./toxiproxy.mjs";
 
@@ -15,6 +16,7 @@ const registry = {
   toxiproxy,
   "pulsar-auth": pulsarAuth,
   "kafka-cluster": kafkaCluster,
+  "rabbitmq-cluster": rabbitmqCluster,
 };
 
 export const allBrokers = Object.values(registry);

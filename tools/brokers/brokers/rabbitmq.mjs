@@ -15,7 +15,7 @@ import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
 import { isAlive, run, spawnDetached, stopGroup } from "../lib/process.mjs";
 import { ensureTlsFiles } from "../lib/tls.mjs";
 
-const serverScript = "/usr/sbin/rabbitmq-server";
+export const serverScript = "/usr/sbin/rabbitmq-server";
 const envConf = "/etc/rabbitmq/rabbitmq-env.conf";
 /**
  * A node name on `localhost` rather than the machine's host name: the Erlang port mapper is bound to
@@ -30,7 +30,11 @@ const pidFile = () => join(nodeDir(), "rabbit.pid");
  * it, else a directory under /var/lib/rabbitmq, for checkouts below a private home such as /root.
  */
 function nodeDir() {
-  const preferred = runDir();
+  return workDirFor(runDir());
+}
+
+/** A directory the `rabbitmq` user can work in, for the run dir `preferred`. */
+export function workDirFor(preferred) {
   if (othersCanTraverse(dirname(preferred))) return preferred;
   const id = createHash("sha256").update(preferred).digest("hex").slice(0, 12);
   return join("/var/lib/rabbitmq/outbound", id);
@@ -191,7 +195,7 @@ async function stopPackageService(log) {
 
 let versionCache;
 /** The Debian package's version ("3.10.8-1.1+deb12u1"); Debian ships no newer RabbitMQ. */
-function installedVersion() {
+export function installedVersion() {
   if (versionCache) return versionCache;
   try {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format field, not JavaScript.
@@ -208,7 +212,7 @@ function installedVersion() {
  * The package leaves a port mapper (epmd) listening on every interface. With no node registered it
  * serves nothing, so stop it and let the node start one bound to 127.0.0.1.
  */
-async function useLoopbackPortMapper() {
+export async function useLoopbackPortMapper() {
   let names = "";
   try {
     names = await run("epmd", ["-names"]);

@@ -12,7 +12,16 @@ import { waitUntilHealthy } from "./wait.mjs";
 /** @typedef {import("./broker.mjs").Broker} Broker */
 
 /** Start order: quick ones first, then the JVM heavyweights one after the other (they share 2 cores). */
-const startOrder = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar", "pulsar-auth", "kafka-cluster"];
+const startOrder = [
+  "toxiproxy",
+  "sqs",
+  "rabbitmq",
+  "kafka",
+  "pulsar",
+  "pulsar-auth",
+  "kafka-cluster",
+  "rabbitmq-cluster",
+];
 
 /** What `up` starts when given no names; `pulsar-auth` only runs when asked for. */
 export const defaultBrokers = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar"];

@@ -5,5 +5,13 @@ import { ensureBrokers } from "../index.mjs";
  * three-node Kafka cluster, and toxiproxy. No teardown: the brokers stay up for the next run.
  */
 export default async function setup() {
-  await ensureBrokers(["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar", "kafka-cluster"]);
+  await ensureBrokers([
+    "toxiproxy",
+    "sqs",
+    "rabbitmq",
+    "kafka",
+    "pulsar",
+    "kafka-cluster",
+    "rabbitmq-cluster",
+  ]);
 }
