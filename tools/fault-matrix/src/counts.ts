@@ -37,6 +37,8 @@ export interface Counts {
   extraCopies: number;
   /** Keys whose first copies are not in send order. */
   keysOutOfOrder: number;
+  /** Up to three of them, as "key: n stored after m". */
+  outOfOrderExamples: string[];
   /** Sends that settled later than the deadline plus the bound, or never. */
   lateOrUnsettled: number;
   /** Longest time without any acknowledgment while sends were outstanding, ms. */
@@ -96,13 +98,17 @@ export function count(
   const lastN = new Map<string, number>();
   const seen = new Set<number>();
   const outOfOrder = new Set<string>();
+  const examples: string[] = [];
   for (const list of byPartition.values()) {
     list.sort((a, b) => a.position - b.position);
     for (const s of list) {
       if (seen.has(s.n)) continue;
       seen.add(s.n);
       const last = lastN.get(s.key);
-      if (last !== undefined && s.n < last) outOfOrder.add(s.key);
+      if (last !== undefined && s.n < last) {
+        if (outOfOrder.size < 3 && !outOfOrder.has(s.key)) examples.push(`${s.key}: ${s.n} stored after ${last}`);
+        outOfOrder.add(s.key);
+      }
       lastN.set(s.key, s.n);
     }
   }
@@ -125,6 +131,7 @@ export function count(
     duplicated,
     extraCopies,
     keysOutOfOrder: outOfOrder.size,
+    outOfOrderExamples: examples,
     lateOrUnsettled,
     stallMs: Math.round(stallMs),
     maxSettleMs: Math.round(maxSettleMs),
