@@ -33,7 +33,13 @@ export { cacheDir, runDir } from "./lib/paths.mjs";
  * @param {{ print?: (line: string) => void }} [options]
  */
 export async function ensureBrokers(names, { print = (line) => console.log(`[brokers] ${line}`) } = {}) {
-  const local = names.filter((name) => !isExternal(name));
+  let local = names.filter((name) => !isExternal(name));
+  // OUTBOUND_BROKERS=containers: tools/containers runs the brokers it knows (kafka, kafka-cluster) as
+  // Docker containers on the same ports, and hands the rest back to be started natively here.
+  if (process.env.OUTBOUND_BROKERS === "containers" && local.length > 0) {
+    const { ensureContainerBrokers } = await import("../containers/provision.mjs");
+    local = await ensureContainerBrokers(local, { print });
+  }
   if (local.length === 0) return;
   await up(local, { print });
 }
