@@ -106,7 +106,8 @@ export function count(
       seen.add(s.n);
       const last = lastN.get(s.key);
       if (last !== undefined && s.n < last) {
-        if (outOfOrder.size < 3 && !outOfOrder.has(s.key)) examples.push(`${s.key}: ${s.n} stored after ${last}`);
+        if (outOfOrder.size < 3 && !outOfOrder.has(s.key))
+          examples.push(`${s.key}: ${s.n} stored after ${last}`);
         outOfOrder.add(s.key);
       }
       lastN.set(s.key, s.n);

@@ -10,13 +10,11 @@ import { kafkaTransport } from "@outbound/kafka";
 import { createKafkaProbe, kafkaProxy, text, uniqueTopic } from "@outbound/kafka-test-kit";
 import { kafkajsTransport } from "@outbound/kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  KAFKA_CLUSTER_NODES,
-  kafkaNodePid,
-  signalKafkaNode,
-  startKafkaNode,
-  waitForKafkaCluster,
-} from "../../brokers/index.mjs";
+import { clusterControls, clusterProvisioning } from "../src/kafka-cluster-controls.js";
+
+const { KAFKA_CLUSTER_NODES, kafkaNodePid, signalKafkaNode, startKafkaNode, waitForKafkaCluster } =
+  clusterControls;
+
 import { assertCounts } from "../src/assert.js";
 import { count, type SentMessage, type StoredCopy } from "../src/counts.js";
 import { recordResult, writeReliabilityPage } from "../src/result.js";
@@ -186,8 +184,7 @@ afterAll(async () => {
   for (const proxy of proxies.values()) await proxy.remove().catch(() => undefined);
   // Leave the cluster whole for whatever runs next.
   for (const node of KAFKA_CLUSTER_NODES) {
-    const pid = kafkaNodePid(node.id);
-    if (pid) process.kill(pid, "SIGCONT");
+    if (kafkaNodePid(node.id)) await signalKafkaNode(node.id, "SIGCONT").catch(() => undefined);
     else startKafkaNode(node.id);
   }
   await waitForKafkaCluster().catch(() => undefined);
@@ -244,7 +241,7 @@ for (const subject of subjects)
         const failures = assertCounts(counts, { claimsDedup: subject.claimsDedup });
         recordResult({
           transport: subject.name,
-          broker: "kafka-cluster (3 nodes, RF 3, min ISR 2)",
+          broker: `kafka-cluster (3 nodes, RF 3, min ISR 2, ${clusterProvisioning})`,
           fault: fault.name,
           settings: subject.settings,
           claimsDedup: subject.claimsDedup,

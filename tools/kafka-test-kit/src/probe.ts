@@ -61,7 +61,8 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
         replicationFactor: topicOptions.replicationFactor ?? 1,
         configEntries: Object.entries(topicOptions.configs ?? {}).map(([name, value]) => ({ name, value })),
       };
-      await client.createTopics({ topics: [config], waitForLeaders: true });
+      await client.createTopics({ topics: [config], waitForLeaders: false });
+      await waitForLeaders(client, topic, topicOptions.partitions);
     },
 
     /** The node leading each partition of `topic`. */
@@ -167,6 +168,35 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
 }
 
 export type KafkaProbe = ReturnType<typeof createKafkaProbe>;
+
+/**
+ * Waits until the broker answering metadata lists every partition of a topic created a moment ago
+ * with a leader. The controller answers CreateTopics before every broker has applied the new
+ * topic, so a metadata request right after may say UNKNOWN_TOPIC_OR_PARTITION or name no leader:
+ * the condition is waited for, bounded, rather than a failed request retried.
+ */
+async function waitForLeaders(
+  admin: Admin,
+  topic: string,
+  partitions: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "no metadata yet";
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      const found = metadata.topics[0]?.partitions ?? [];
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
+      last = `${found.filter((p) => p.leader >= 0).length} of ${partitions} partitions with a leader`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms: ${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 function decodeIfText(bytes: Buffer): string | Uint8Array {
   try {
