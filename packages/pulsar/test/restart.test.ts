@@ -71,25 +71,30 @@ describe("restart of the Pulsar process mid-stream", () => {
     producer.on("retry", () => {
       retries++;
     });
-    // Crash the broker from a timer while the loop below is still producing, once part of
-    // the stream is acknowledged: SENDs are then in flight (written, no receipt yet) and
-    // must be resent after the restart with their original sequence ids.
-    const crash = new Promise<{ sent: number; acked: number; at: number }>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (acked < TOTAL / 5) return;
-        clearInterval(poll);
-        const snapshot = { sent: sends.length, acked, at: Date.now() };
-        killPulsar().then(() => {
-          restarted = up(["pulsar"], { print: () => {} });
-          resolve(snapshot);
-        }, reject);
-      }, 2);
-    });
+    // Crash the broker mid-stream with SENDs in flight (written, no receipt yet) that must be
+    // resent after the restart with their original sequence ids. The kill is decided in the
+    // same synchronous stretch that handed the last 20 messages over, so those cannot have a
+    // receipt yet; a timer polling the ack count raced the receipts and sometimes found every
+    // message acknowledged.
+    const BURST = 20;
+    const KILL_AT = TOTAL / 5;
+    let crash: Promise<{ sent: number; acked: number; at: number }> | undefined;
     for (let i = 0; i < TOTAL; i++) {
+      if (i === KILL_AT - BURST) {
+        // Part of the stream acknowledged before the kill.
+        while (acked === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       sends.push(producer.send({ topic, key: `k${i % KEYS}`, value: { i } }));
-      if (i % 20 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      if (i === KILL_AT) {
+        const snapshot = { sent: sends.length, acked, at: Date.now() };
+        crash = killPulsar().then(() => {
+          restarted = up(["pulsar"], { print: () => {} });
+          return snapshot;
+        });
+      }
+      if (i % BURST === 0 && i !== KILL_AT - BURST) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    const atCrash = await crash;
+    const atCrash = await crash!;
     const settled = await Promise.allSettled(sends);
     await restarted;
     const reports = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));

@@ -76,6 +76,7 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
     async growTopic(topic: string, count: number) {
       const client = await getAdmin();
       await client.createPartitions({ topicPartitions: [{ topic, count }] });
+      await waitForLeaders(client, topic, count);
     },
 
     async deleteTopic(topic: string) {
