@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Kafka, logLevel } from "kafkajs";
-import { kafkaSaslUser, kafkaTlsDir } from "../brokers/brokers/kafka.mjs";
+import { kafkaSaslUser, kafkaTlsDir, SINGLE_NODE_SETTINGS } from "../brokers/brokers/kafka.mjs";
+import { waitForKafkaBrokers } from "../brokers/brokers/kafka-cluster.mjs";
 import { amqpHealthy, kafkaHealthy, pulsarHealthy, sqsHealthy } from "../brokers/lib/health.mjs";
 import { withLock } from "../brokers/lib/lock.mjs";
 import { portOpen } from "../brokers/lib/manager.mjs";
@@ -82,23 +82,7 @@ listener.name.sasl_oauth.oauthbearer.sasl.jaas.config=org.apache.kafka.common.se
 listener.name.ssl.ssl.keystore.type=PEM
 listener.name.ssl.ssl.keystore.location=/etc/kafka/tls/keystore.pem
 listener.name.ssl.ssl.client.auth=none
-num.partitions=1
-auto.create.topics.enable=true
-delete.topic.enable=true
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-num.network.threads=2
-num.io.threads=4
-log.segment.bytes=67108864
-log.retention.hours=24`,
+${SINGLE_NODE_SETTINGS}`,
       },
       readyLog: "Kafka Server started",
     },
@@ -617,37 +601,7 @@ export async function signalKafkaNode(id, signal) {
 }
 
 /** Waits until every node is in the cluster's metadata, as seen from node `via` (as natively). */
-export async function waitForKafkaCluster(timeoutMs = 120_000, via = 1) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const count = await brokerCount(via);
-      if (count === KAFKA_CLUSTER_NODES.length) return;
-      last = new Error(`${count} of ${KAFKA_CLUSTER_NODES.length} nodes in the metadata`);
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`kafka-cluster not whole: ${last?.message ?? last}`);
-    await sleep(500);
-  }
-}
-
-async function brokerCount(via, timeoutMs = 5000) {
+export function waitForKafkaCluster(timeoutMs = 120_000, via = 1) {
   const node = KAFKA_CLUSTER_NODES.find((n) => n.id === via) ?? KAFKA_CLUSTER_NODES[0];
-  const client = new Kafka({
-    clientId: "outbound-containers-health",
-    brokers: [`127.0.0.1:${node.port}`],
-    connectionTimeout: timeoutMs,
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
-  });
-  const admin = client.admin();
-  try {
-    await admin.connect();
-    return (await admin.describeCluster()).brokers.length;
-  } finally {
-    await admin.disconnect().catch(() => {});
-  }
+  return waitForKafkaBrokers(node.port, KAFKA_CLUSTER_NODES.length, timeoutMs);
 }

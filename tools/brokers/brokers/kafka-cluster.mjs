@@ -134,14 +134,20 @@ export async function signalKafkaNode(id, signal) {
 }
 
 /** Waits until every node is in the cluster's metadata, as seen from node `via`. */
-export async function waitForKafkaCluster(timeoutMs = 120_000, via = 1) {
+export function waitForKafkaCluster(timeoutMs = 120_000, via = 1) {
+  const node = KAFKA_CLUSTER_NODES.find((n) => n.id === via) ?? KAFKA_CLUSTER_NODES[0];
+  return waitForKafkaBrokers(node.port, KAFKA_CLUSTER_NODES.length, timeoutMs);
+}
+
+/** Waits until the broker on `port` lists `expected` brokers in its metadata. */
+export async function waitForKafkaBrokers(port, expected, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
     try {
-      const count = await brokerCount(via);
-      if (count === KAFKA_CLUSTER_NODES.length) return;
-      last = new Error(`${count} of ${KAFKA_CLUSTER_NODES.length} nodes in the metadata`);
+      const count = await brokerCount(port);
+      if (count === expected) return;
+      last = new Error(`${count} of ${expected} nodes in the metadata`);
     } catch (error) {
       last = error;
     }
@@ -150,11 +156,10 @@ export async function waitForKafkaCluster(timeoutMs = 120_000, via = 1) {
   }
 }
 
-async function brokerCount(via, timeoutMs = 5000) {
-  const node = KAFKA_CLUSTER_NODES.find((n) => n.id === via) ?? KAFKA_CLUSTER_NODES[0];
+async function brokerCount(port, timeoutMs = 5000) {
   const client = new Kafka({
     clientId: "outbound-brokers-health",
-    brokers: [`127.0.0.1:${node.port}`],
+    brokers: [`127.0.0.1:${port}`],
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
@@ -245,7 +250,7 @@ export const kafkaCluster = {
   },
 
   async health(timeoutMs) {
-    const count = await brokerCount(1, timeoutMs);
+    const count = await brokerCount(KAFKA_CLUSTER_NODES[0].port, timeoutMs);
     if (count !== KAFKA_CLUSTER_NODES.length)
       throw new Error(`${count} of ${KAFKA_CLUSTER_NODES.length} nodes up`);
     return count;

@@ -119,6 +119,25 @@ async function kafkaKeystore() {
   return keystore;
 }
 
+/** Topic and internal-topic settings of a one-broker cluster, shared with its container image. */
+export const SINGLE_NODE_SETTINGS = `num.partitions=1
+auto.create.topics.enable=true
+delete.topic.enable=true
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=4
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+log.segment.bytes=67108864
+log.retention.hours=24`;
+
 function serverProperties(data, keystore) {
   const { username, password } = kafkaSaslUser;
   const { plaintext, controller, sasl, oauth, ssl } = kafka.ports;
@@ -143,23 +162,7 @@ listener.name.ssl.ssl.keystore.type=PEM
 listener.name.ssl.ssl.keystore.location=${keystore}
 listener.name.ssl.ssl.client.auth=none
 log.dirs=${data}
-num.partitions=1
-auto.create.topics.enable=true
-delete.topic.enable=true
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-num.network.threads=2
-num.io.threads=4
-log.segment.bytes=67108864
-log.retention.hours=24
+${SINGLE_NODE_SETTINGS}
 `;
 }
 

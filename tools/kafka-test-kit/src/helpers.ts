@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { OutboundRecord, RecordBatch, SendContext } from "@outbound/core";
+import { OutboundError, type OutboundRecord, type RecordBatch, type SendContext } from "@outbound/core";
+import { expect } from "vitest";
 import type { BrokerEndpoints } from "../../brokers/endpoints.d.mts";
 import { endpoints } from "../../brokers/endpoints.mjs";
 
@@ -58,4 +59,28 @@ export function makeBatch(
 
 export function sendContext(timeoutMs = 15_000): SendContext {
   return { signal: new AbortController().signal, timeoutMs };
+}
+
+/** Runs `run`, expecting it to throw INVALID_CONFIG; returns the error. */
+export function configError(run: () => unknown): OutboundError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OutboundError);
+    expect((error as OutboundError).code).toBe("INVALID_CONFIG");
+    return error as OutboundError;
+  }
+  throw new Error("expected INVALID_CONFIG");
+}
+
+/** The capability -> value rows of a transport page's Characteristics table. */
+export function characteristicsTable(page: string): Record<string, string> {
+  const section = page.split("## Characteristics")[1]?.split("\n## ")[0] ?? "";
+  const rows: Record<string, string> = {};
+  for (const line of section.split("\n")) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    if (cells.length < 4 || cells[1] === "capability" || /^-+$/.test(cells[1] ?? "")) continue;
+    rows[cells[1]!] = cells[2]!;
+  }
+  return rows;
 }

@@ -1,6 +1,16 @@
 export { kafkaContractAdditionalTests } from "./contract-additional.js";
 export { createKafkaContractProbe } from "./contract-probe.js";
-export { brokerEndpoints, bytes, makeBatch, makeRecord, sendContext, text, uniqueTopic } from "./helpers.js";
+export {
+  brokerEndpoints,
+  bytes,
+  characteristicsTable,
+  configError,
+  makeBatch,
+  makeRecord,
+  sendContext,
+  text,
+  uniqueTopic,
+} from "./helpers.js";
 export { runJava } from "./java-client.js";
 export { createKafkaProbe, type KafkaProbe, type ProbedKafkaMessage } from "./probe.js";
 export type { KafkaSubject, KafkaTransportUnderTest, SubjectOptions } from "./subject.js";

@@ -1,18 +1,8 @@
 import { inspect } from "node:util";
-import { createProducer, OutboundError } from "@outbound/core";
+import { createProducer } from "@outbound/core";
+import { configError } from "@outbound/kafka-test-kit";
 import { describe, expect, it } from "vitest";
 import { kafkaTransport, resolveKafkaOptions, transport } from "../../src/index.js";
-
-function configError(run: () => unknown): OutboundError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OutboundError);
-    expect((error as OutboundError).code).toBe("INVALID_CONFIG");
-    return error as OutboundError;
-  }
-  throw new Error("expected INVALID_CONFIG");
-}
 
 // The options both Kafka transports share are tested in packages/kafka-common.
 describe("kafka transport options", () => {

@@ -1,18 +1,7 @@
 import { inspect } from "node:util";
-import { OutboundError } from "@outbound/core";
+import { configError } from "@outbound/kafka-test-kit";
 import { describe, expect, it } from "vitest";
 import { kafkajsTransport, resolveKafkajsOptions } from "../../src/index.js";
-
-function configError(run: () => unknown): OutboundError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OutboundError);
-    expect((error as OutboundError).code).toBe("INVALID_CONFIG");
-    return error as OutboundError;
-  }
-  throw new Error("expected INVALID_CONFIG");
-}
 
 // The options both Kafka transports share are tested in packages/kafka-common.
 describe("kafkajs transport options", () => {
