@@ -124,6 +124,10 @@ export class RabbitMqTransport implements Transport {
     // Once a record cannot be written (no connection, aborted while waiting), the rest of the
     // batch fails the same way at once instead of each waiting out its own reconnect backoff.
     let stopped: OutboundError | undefined;
+    // The channel this batch's records went out on. The rest may only follow on that one: once it
+    // is lost, what was written on it fails and the engine retries it, so anything written on a
+    // replacement would be stored before those retries (per-key order, `orderedInFlight` 1).
+    let writtenOn: PublisherChannel | undefined;
     for (let index = 0; index < records.length; index++) {
       const record = records[index] as OutboundRecord;
       if (stopped === undefined && waited && context.signal.aborted) {
@@ -152,14 +156,31 @@ export class RabbitMqTransport implements Transport {
           outcome.fail(index, stopped);
           continue;
         }
+        // Waiting may have outlasted the request (the engine retries it already) or the channel
+        // the records before this one went out on: either way, writing this one now would let it
+        // overtake their retries. It holds a window slot, which nothing will confirm.
+        if (context.signal.aborted || (writtenOn !== undefined && channel !== writtenOn)) {
+          this.window.release();
+          stopped = context.signal.aborted
+            ? notWritten("the request was aborted while waiting to publish")
+            : notWritten(
+                "the channel closed under this batch; the rest is not written on its replacement, where it would overtake the records lost with it",
+              );
+          outcome.fail(index, stopped);
+          continue;
+        }
       }
       try {
         channel.publish(publish, outcome, index);
       } catch (error) {
         this.window.release();
-        outcome.fail(index, refusedPublish(error, channel, publish));
+        const refused = refusedPublish(error, channel, publish);
+        outcome.fail(index, refused);
+        // Retried by the engine, so nothing after it may go out first.
+        if (refused.kind !== "terminal") stopped = refused;
         continue;
       }
+      writtenOn = channel;
       outcome.written(index);
     }
     // Written records settle by confirm, return, nack or the channel's loss, which also comes
