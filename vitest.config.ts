@@ -43,6 +43,8 @@ function transportProject(name: (typeof transports)[number]): TestProjectInlineC
       globalSetup: [`tools/brokers/setup/${brokerOf[name]}.mjs`],
       // Files share one broker, and some restart it or cut its connections: one file at a time.
       fileParallelism: false,
+      // Before the fault matrix (group 1), which kills and stops brokers.
+      sequence: { groupOrder: 0 },
       testTimeout: 60_000,
       hookTimeout: 180_000,
     },
@@ -56,6 +58,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: [
             ...otherPackages.map((p) => `packages/${p}/test/**/*.test.ts`),
             "examples/*/test/**/*.test.ts",
@@ -86,6 +89,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "smoke",
+          sequence: { groupOrder: 0 },
           include: ["tools/brokers/test/**/*.test.ts"],
           globalSetup: ["tools/brokers/setup/all.mjs"],
           testTimeout: 60_000,
