@@ -170,11 +170,18 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
 
 export type KafkaProbe = ReturnType<typeof createKafkaProbe>;
 
+/** Errors a partition answers with while its new leader has not yet taken it over. */
+const NOT_YET_SERVING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE", "NOT_LEADER_FOR_PARTITION"]);
+
 /**
- * Waits until the broker answering metadata lists every partition of a topic created a moment ago
- * with a leader. The controller answers CreateTopics before every broker has applied the new
- * topic, so a metadata request right after may say UNKNOWN_TOPIC_OR_PARTITION or name no leader:
- * the condition is waited for, bounded, rather than a failed request retried.
+ * Waits until every partition of a topic created (or grown) a moment ago is served by its leader.
+ * Two steps, because a KRaft broker applies a new topic in two: it publishes the metadata (so a
+ * Metadata answer names the leader) before its replica manager makes itself that leader, and a
+ * Produce or ListOffsets in between is answered NOT_LEADER_OR_FOLLOWER. So first every partition
+ * must have a leader in metadata, then ListOffsets, which each leader answers from the same state
+ * a Produce is checked against, must succeed for all of them. Under CI load that gap has been
+ * seen to last long enough to fail a test's first send or read. The condition is waited for,
+ * bounded; any error other than "not serving yet" is thrown at once.
  */
 async function waitForLeaders(
   admin: Admin,
@@ -188,13 +195,20 @@ async function waitForLeaders(
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       const found = metadata.topics[0]?.partitions ?? [];
-      if (found.length === partitions && found.every((p) => p.leader >= 0)) return;
-      last = `${found.filter((p) => p.leader >= 0).length} of ${partitions} partitions with a leader`;
+      if (found.length === partitions && found.every((p) => p.leader >= 0)) {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        if (offsets.length === partitions) return;
+        last = `ListOffsets answered for ${offsets.length} of ${partitions} partitions`;
+      } else {
+        last = `${found.filter((p) => p.leader >= 0).length} of ${partitions} partitions with a leader`;
+      }
     } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type !== undefined && !NOT_YET_SERVING.has(type)) throw error;
       last = (error as Error).message;
     }
     if (Date.now() > deadline)
-      throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms: ${last}`);
+      throw new Error(`topic ${topic} is not served by a leader for every partition after ${timeoutMs} ms: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
