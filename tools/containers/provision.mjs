@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, w
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { kafkaSaslUser, kafkaTlsDir, SINGLE_NODE_SETTINGS } from "../brokers/brokers/kafka.mjs";
-import { waitForKafkaBrokers } from "../brokers/brokers/kafka-cluster.mjs";
+import { CLUSTER_SETTINGS, waitForKafkaBrokers } from "../brokers/brokers/kafka-cluster.mjs";
 import { amqpHealthy, kafkaHealthy, pulsarHealthy, sqsHealthy } from "../brokers/lib/health.mjs";
 import { withLock } from "../brokers/lib/lock.mjs";
 import { portOpen } from "../brokers/lib/manager.mjs";
@@ -140,24 +140,7 @@ function clusterContainers() {
       KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: "PLAINTEXT:PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
       KAFKA_INTER_BROKER_LISTENER_NAME: "INTERNAL",
       KAFKA_HEAP_OPTS: "-Xms256m -Xmx512m",
-      KAFKA_PROPERTIES: `num.partitions=6
-default.replication.factor=3
-min.insync.replicas=2
-offsets.topic.replication.factor=3
-offsets.topic.num.partitions=6
-transaction.state.log.replication.factor=3
-transaction.state.log.min.isr=2
-transaction.state.log.num.partitions=3
-share.coordinator.state.topic.replication.factor=3
-share.coordinator.state.topic.min.isr=2
-unclean.leader.election.enable=false
-auto.create.topics.enable=true
-group.initial.rebalance.delay.ms=0
-num.network.threads=2
-num.io.threads=2
-log.segment.bytes=33554432
-log.retention.hours=24
-replica.lag.time.max.ms=10000`,
+      KAFKA_PROPERTIES: CLUSTER_SETTINGS,
     },
     readyLog: "Kafka Server started",
   }));

@@ -46,7 +46,7 @@ export class TransactionCoordinator {
         this.transactionalId,
       ]);
       const found = answer.coordinators[0];
-      if (!found || found.errorCode !== 0 || found.nodeId < 0) {
+      if (found?.errorCode !== 0 || found.nodeId < 0) {
         throw new OutboundError("BROKER_UNAVAILABLE", "transaction coordinator not found yet", {
           transport: "kafka",
           kind: "retriable",

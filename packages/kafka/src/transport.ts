@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import {
   type Capabilities,
+  ConnectOnce,
   type Logger,
   OutboundError,
   type RecordBatch,
@@ -71,7 +72,7 @@ export class KafkaTransport implements Transport {
   readonly #ids: ProducerIdManager | undefined;
   readonly #coordinator: TransactionCoordinator | undefined;
   readonly #sender: Sender;
-  #connecting: Promise<void> | undefined;
+  readonly #connection = new ConnectOnce(() => this.#doConnect());
   #closed = false;
   #transaction: KafkaTransaction | undefined;
 
@@ -124,12 +125,7 @@ export class KafkaTransport implements Transport {
 
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closedError());
-    this.#connecting ??= this.#doConnect().catch((error: unknown) => {
-      // A failed connect may be retried by the next call.
-      this.#connecting = undefined;
-      throw error;
-    });
-    return this.#connecting;
+    return this.#connection.run();
   }
 
   async #doConnect(): Promise<void> {

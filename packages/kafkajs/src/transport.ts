@@ -1,5 +1,6 @@
 import {
   type Capabilities,
+  ConnectOnce,
   type Logger,
   OutboundError,
   type RecordBatch,
@@ -75,7 +76,7 @@ export class KafkajsTransport implements Transport {
   readonly #kafka: Kafka;
   readonly #producer: Producer;
   readonly #admin: Admin;
-  #connecting: Promise<void> | undefined;
+  readonly #connection = new ConnectOnce(() => this.#doConnect());
   #closed = false;
   /** Rejecters of sends still waiting, so `close()` never leaves one pending. */
   readonly #pending = new Set<(error: OutboundError) => void>();
@@ -123,12 +124,7 @@ export class KafkajsTransport implements Transport {
 
   connect(): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closedError());
-    this.#connecting ??= this.#doConnect().catch((error: unknown) => {
-      // A failed connect may be retried by the next call.
-      this.#connecting = undefined;
-      throw error;
-    });
-    return this.#connecting;
+    return this.#connection.run();
   }
 
   async #doConnect(): Promise<void> {

@@ -39,19 +39,11 @@ function writePid(id, pid) {
   writeFileSync(pidsFile(), `${JSON.stringify(pids)}\n`);
 }
 
-function properties(node) {
-  const voters = KAFKA_CLUSTER_NODES.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
-  return `# Written by tools/brokers on every start; edit tools/brokers/brokers/kafka-cluster.mjs instead.
-process.roles=broker,controller
-node.id=${node.id}
-controller.quorum.voters=${voters}
-listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-log.dirs=${join(nodeDir(node.id), "data")}
-num.partitions=6
+/**
+ * Topic, replication and internal-topic settings of the three-node cluster, shared with its
+ * container image (tools/containers), so both ways of running it behave the same.
+ */
+export const CLUSTER_SETTINGS = `num.partitions=6
 default.replication.factor=3
 min.insync.replicas=2
 offsets.topic.replication.factor=3
@@ -69,7 +61,21 @@ num.io.threads=2
 log.segment.bytes=33554432
 log.retention.hours=24
 # A restarted node rejoins the ISR quickly, so a rolling restart does not wait on it for long.
-replica.lag.time.max.ms=10000
+replica.lag.time.max.ms=10000`;
+
+function properties(node) {
+  const voters = KAFKA_CLUSTER_NODES.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(",");
+  return `# Written by tools/brokers on every start; edit tools/brokers/brokers/kafka-cluster.mjs instead.
+process.roles=broker,controller
+node.id=${node.id}
+controller.quorum.voters=${voters}
+listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs=${join(nodeDir(node.id), "data")}
+${CLUSTER_SETTINGS}
 `;
 }
 

@@ -171,7 +171,11 @@ export function createKafkaProbe(options: KafkaProbeOptions) {
 export type KafkaProbe = ReturnType<typeof createKafkaProbe>;
 
 /** Errors a partition answers with while its new leader has not yet taken it over. */
-const NOT_YET_SERVING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE", "NOT_LEADER_FOR_PARTITION"]);
+const NOT_YET_SERVING = new Set([
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "LEADER_NOT_AVAILABLE",
+  "NOT_LEADER_FOR_PARTITION",
+]);
 
 /**
  * Waits until every partition of a topic created (or grown) a moment ago is served by its leader.
@@ -208,7 +212,9 @@ async function waitForLeaders(
       last = (error as Error).message;
     }
     if (Date.now() > deadline)
-      throw new Error(`topic ${topic} is not served by a leader for every partition after ${timeoutMs} ms: ${last}`);
+      throw new Error(
+        `topic ${topic} is not served by a leader for every partition after ${timeoutMs} ms: ${last}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,4 +1,5 @@
 export { type Capabilities, describeCapabilities } from "./capabilities.js";
+export { ConnectOnce } from "./connect-once.js";
 export type {
   BackpressureState,
   SendContext,
