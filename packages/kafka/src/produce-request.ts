@@ -79,7 +79,10 @@ function writeUvarint(buffer: Buffer, offset: number, value: number): number {
 
 /**
  * The body of a Produce request (after the request header) with one record batch per partition,
- * grouped by topic, for `version`. Written into one buffer: the batches are copied once, here.
+ * grouped by topic, for `version`. The fields around the batches are written into one small
+ * buffer, and the writer holds slices of it with the encoded batches between them, by
+ * reference: the connection joins them with the request header in its one copy, so a batch's
+ * bytes are not copied here too (a whole extra copy per request otherwise).
  */
 export function encodeProduceRequest(
   version: number,
@@ -100,7 +103,7 @@ export function encodeProduceRequest(
   }
   const txn = transactionalId === undefined ? undefined : Buffer.from(transactionalId, "utf8");
 
-  // Sizes first, so the request is one allocation.
+  // Sizes first, so the fields are one allocation.
   let size = flexible
     ? uvarintSize(txn ? txn.byteLength + 1 : 0) + (txn?.byteLength ?? 0)
     : 2 + (txn?.byteLength ?? 0);
@@ -112,7 +115,6 @@ export function encodeProduceRequest(
     for (const p of partitions) {
       size += 4;
       size += flexible ? uvarintSize(p.records.byteLength + 1) : 4;
-      size += p.records.byteLength;
       if (flexible) size += 1; // partition tagged fields
     }
     if (flexible) size += 1; // topic tagged fields
@@ -120,7 +122,9 @@ export function encodeProduceRequest(
   if (flexible) size += 1; // request tagged fields
 
   const buffer = Buffer.allocUnsafe(size);
+  const writer = Writer.create();
   let offset = 0;
+  let written = 0; // where the part of `buffer` not yet handed to the writer starts
   if (flexible) {
     offset = writeUvarint(buffer, offset, txn ? txn.byteLength + 1 : 0);
   } else {
@@ -149,15 +153,15 @@ export function encodeProduceRequest(
       offset = flexible
         ? writeUvarint(buffer, offset, p.records.byteLength + 1)
         : buffer.writeInt32BE(p.records.byteLength, offset);
-      buffer.set(p.records, offset);
-      offset += p.records.byteLength;
+      writer.append(buffer.subarray(written, offset)).append(p.records);
+      written = offset;
       if (flexible) buffer[offset++] = 0;
     }
     if (flexible) buffer[offset++] = 0;
   }
   if (flexible) buffer[offset++] = 0;
 
-  const writer = Writer.create().append(buffer);
+  writer.append(buffer.subarray(written, offset));
   // acks 0: the broker sends no response, so the connection must not wait for one.
   if (acks === 0) writer.context.noResponse = true;
   return writer;
