@@ -1,17 +1,18 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { connect } from "amqplib";
-import { Kafka, logLevel } from "kafkajs";
+import { type Admin, Kafka, logLevel } from "kafkajs";
 import { sqsCredentials } from "../drivers/outbound-transports.js";
 import type { Endpoints, TransportName, Workload } from "../types.js";
 
 /**
  * Creates the destination each trial writes to, in the parent, with the brokers' own clients, so
  * Outbound and the raw client it is compared with always find the same layout. Queues (RabbitMQ,
- * SQS) are fresh per trial and deleted after it: they have no consumer and would otherwise grow
- * until the broker throttles, which would charge later trials for earlier ones.
+ * SQS) and Kafka topics are fresh per trial and deleted after it: they have no consumer, so
+ * queues would grow until the broker throttles, charging later trials for earlier ones, and a
+ * Kafka topic keeps everything for its retention time: a full Kafka run writes tens of GB (one
+ * filled this machine's disk and took the broker down mid-run).
  */
 export class Destinations {
-  private readonly kafkaTopics = new Map<number, string>();
   private readonly pulsarTopics = new Map<number, string>();
   private sequence = 0;
 
@@ -58,6 +59,8 @@ export class Destinations {
         } finally {
           await connection.close();
         }
+      } else if (transport === "kafka") {
+        await this.withKafkaAdmin((admin) => admin.deleteTopics({ topics: [topic] }));
       } else if (transport === "sqs") {
         const { DeleteQueueCommand, GetQueueUrlCommand } = await import("@aws-sdk/client-sqs");
         await this.withSqs(async (sqs) => {
@@ -66,14 +69,34 @@ export class Destinations {
         });
       }
     } catch {
-      // A leftover queue costs a little broker memory, not a wrong number.
+      // A leftover queue or topic costs broker memory or disk, not a wrong number.
     }
   }
 
   private async kafkaTopic(partitions: number): Promise<string> {
-    const known = this.kafkaTopics.get(partitions);
-    if (known) return known;
-    const topic = `bench-${this.runId}-p${partitions}`;
+    const topic = `bench-${this.runId}-${++this.sequence}-p${partitions}`;
+    await this.withKafkaAdmin(async (admin) => {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      });
+      // Metadata names the leader a moment before the leader serves the partition; ListOffsets
+      // succeeds only once it does, so no trial starts on a topic that answers NOT_LEADER.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        try {
+          await admin.fetchTopicOffsets(topic);
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    });
+    return topic;
+  }
+
+  private async withKafkaAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
     const admin = new Kafka({
       clientId: "bench-setup",
       brokers: [this.endpoints.kafka],
@@ -81,15 +104,10 @@ export class Destinations {
     }).admin();
     await admin.connect();
     try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-      });
+      return await fn(admin);
     } finally {
       await admin.disconnect();
     }
-    this.kafkaTopics.set(partitions, topic);
-    return topic;
   }
 
   private async pulsarTopic(partitions: number): Promise<string> {
