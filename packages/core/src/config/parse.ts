@@ -8,9 +8,15 @@ import {
   producerOptionsSchema,
   type ResolvedProducerOptions,
 } from "./schema.js";
+import { resolveTimeouts } from "./timeouts.js";
+import { urlAddressProblem } from "./url-check.js";
+
+type UrlSource = "config" | "OUTBOUND_URL" | undefined;
 
 export interface ParsedConfig {
   options: ResolvedProducerOptions;
+  /** Where `url` came from, so an error about it can say so. */
+  urlFrom: UrlSource;
   /** Transport sections (`kafka: {...}`) by name, validated later by the transport itself. */
   sections: Record<string, unknown>;
 }
@@ -23,8 +29,11 @@ function describeReceived(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function formatIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
-  const path = issue.path.join(".") || "(config)";
+function formatIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>, urlFrom: UrlSource): string {
+  const path =
+    issue.path[0] === "url" && urlFrom === "OUTBOUND_URL"
+      ? "url (from OUTBOUND_URL)"
+      : issue.path.join(".") || "(config)";
   let received: unknown = input;
   for (const part of issue.path) received = (received as Record<PropertyKey, unknown> | undefined)?.[part];
   // The URL may carry a password: never echo it.
@@ -47,7 +56,10 @@ export function parseProducerConfig(
   if (config !== undefined && (typeof config !== "object" || config === null || Array.isArray(config))) {
     throw new OutboundError("INVALID_CONFIG", `config must be an object, got ${describeReceived(config)}`);
   }
-  const input: Record<string, unknown> = { ...optionsFromEnvironment(env), ...(config ?? {}) };
+  const fromEnvironment = optionsFromEnvironment(env);
+  const input: Record<string, unknown> = { ...fromEnvironment, ...(config ?? {}) };
+  const urlFrom: UrlSource =
+    config?.url !== undefined ? "config" : fromEnvironment.url !== undefined ? "OUTBOUND_URL" : undefined;
   const engineInput: Record<string, unknown> = {};
   const sections: Record<string, unknown> = {};
   const unknown: string[] = [];
@@ -61,19 +73,27 @@ export function parseProducerConfig(
     (key) => `${key}: unknown option (engine options: ${[...ENGINE_OPTION_NAMES].join(", ")})`,
   );
   const result = producerOptionsSchema.safeParse(engineInput);
-  if (!result.success) problems.push(...result.error.issues.map((issue) => formatIssue(issue, engineInput)));
+  if (!result.success) {
+    problems.push(...result.error.issues.map((issue) => formatIssue(issue, engineInput, urlFrom)));
+  }
   if (result.success && !result.data.url && !result.data.transport) {
     problems.push("url: either url (or OUTBOUND_URL) or transport is required");
   }
   if (result.success && result.data.retry.maxMs < result.data.retry.initialMs) {
     problems.push("retry.maxMs: must be at least retry.initialMs");
   }
+  if (result.success) problems.push(...resolveTimeouts(result.data, engineInput));
+  if (result.success && result.data.url !== undefined) {
+    const problem = urlAddressProblem(result.data.url);
+    if (problem)
+      problems.push(`${urlFrom === "OUTBOUND_URL" ? "url (from OUTBOUND_URL)" : "url"}: ${problem}`);
+  }
   if (problems.length > 0 || !result.success) {
     throw new OutboundError("INVALID_CONFIG", `invalid producer config:\n  - ${problems.join("\n  - ")}`, {
       details: { problems },
     });
   }
-  return { options: result.data, sections };
+  return { options: result.data, sections, urlFrom };
 }
 
 /** The config as it is safe to print: credentials masked. */

@@ -90,6 +90,7 @@ export const producerOptionsSchema = z.object({
       multiplier: z.number().min(1).max(10).default(2),
       jitter: z.number().min(0).max(1).default(0.2),
     })
+    .strict()
     .prefault({}),
   maxInFlightPerPartition: z.number().int().min(1).max(1000).optional(),
   metadataMaxAgeMs: ms(86_400_000).default(300_000),

@@ -33,6 +33,11 @@ export interface ProducerMetrics {
   rejectedBufferFull: number;
   /** Failed messages written to the dead-letter sink. */
   deadLettered: number;
+  /**
+   * Times user code the engine called on its own schedule threw (listeners, the logger,
+   * `deadLetter.when`, the OpenTelemetry SDK); each is also a `callbackError` event.
+   */
+  callbackErrors: number;
 }
 
 function summarize(h: LogHistogram): PercentileSummary {
@@ -66,6 +71,7 @@ export class MetricsRecorder {
     bufferedBytes: number;
     bufferMaxBytes: number;
     inFlightRequests: number;
+    callbackErrors: number;
   }): ProducerMetrics {
     return {
       sent: this.sent,

@@ -1,5 +1,6 @@
 import { type ParsedConfig, type ProducerConfig, parseProducerConfig } from "../config/index.js";
-import { silentLogger } from "../logging/index.js";
+import { OutboundError } from "../errors/index.js";
+import type { Logger } from "../logging/index.js";
 import { isKeyHashingPartitioner, type Partitioner, resolvePartitioner } from "../partitioner/index.js";
 import { findTransport, transportNames } from "../registry/index.js";
 import { resolveSerializer } from "../serializer/index.js";
@@ -15,21 +16,36 @@ function sourceFor(parsed: ParsedConfig): TransportSource {
   const { options, sections } = parsed;
   const spec = options.transport;
   if (isTransport(spec)) return { transport: spec };
-  const fromModule = (module: TransportModule): Transport =>
+  // `logger` is the engine's: the user's logger with every call contained.
+  const fromModule = (module: TransportModule, logger: Logger): Transport =>
     module.create({
       url: options.url,
       options:
         (module.sections ?? [module.name]).map((name) => sections[name]).find((s) => s !== undefined) ?? {},
       clientId: options.clientId,
-      logger: options.logger ?? silentLogger,
+      logger,
       acks: options.acks,
     });
   if (typeof spec === "object" && spec !== null) {
     const module = spec as TransportModule;
-    return { name: module.name, create: async () => fromModule(module) };
+    return { name: module.name, create: async (logger) => fromModule(module, logger) };
   }
   const found = findTransport({ name: spec, url: options.url });
-  return { name: found.name, create: async () => fromModule(await found.load()) };
+  return { name: found.name, create: async (logger) => fromModule(await found.load(), logger) };
+}
+
+/** An error about a URL the application never wrote names where it came from. */
+function fromEnvironmentSaysSo<T>(parsed: ParsedConfig, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (parsed.urlFrom !== "OUTBOUND_URL" || !(error instanceof OutboundError)) throw error;
+    throw new OutboundError(error.code, `OUTBOUND_URL: ${error.message.replace(/^\[outbound\] /, "")}`, {
+      kind: error.kind,
+      details: error.details,
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -46,7 +62,7 @@ function sourceFor(parsed: ParsedConfig): TransportSource {
 export function createProducer(config?: ProducerConfig): Producer {
   const parsed = parseProducerConfig(config, process.env, transportNames());
   const { options } = parsed;
-  const source = sourceFor(parsed);
+  const source = fromEnvironmentSaysSo(parsed, () => sourceFor(parsed));
   const serializer = resolveSerializer(options.serializer);
   const partitioner: Partitioner | undefined =
     options.partitioner === undefined ? undefined : resolvePartitioner(options.partitioner);

@@ -21,6 +21,7 @@ import { MetricsRecorder, type ProducerMetrics } from "../metrics/index.js";
 import type { Partitioner } from "../partitioner/partitioner.js";
 import { stickyPartitioner } from "../partitioner/sticky.js";
 import { bytesSerializer } from "../serializer/bytes.js";
+import { jsonSerializer } from "../serializer/json.js";
 import type { Serializer } from "../serializer/serializer.js";
 import { loadOpenTelemetry, ProducerTelemetry } from "../telemetry/index.js";
 import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
@@ -28,8 +29,8 @@ import { backoffDelay } from "./backoff.js";
 import { BufferPool } from "./buffer-pool.js";
 import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
-import { NO_HEADERS, PendingRecord } from "./pending.js";
-import { checkMessage, fillRecord, serializeValue, tooLarge } from "./prepare.js";
+import { NO_HEADERS, type PendingRecord } from "./pending.js";
+import { fillRecord, readMessage, readValue, serializeValue, tooLarge } from "./prepare.js";
 import { InFlightRequest, type RequestHooks } from "./request.js";
 import { TransactionRun } from "./transaction.js";
 import type {
@@ -41,9 +42,12 @@ import type {
   SendSettled,
   Undelivered,
 } from "./types.js";
+import { UserCode } from "./user-code.js";
 
 /** How the engine obtains its transport: already built, or loaded lazily by the registry. */
-export type TransportSource = { transport: Transport } | { name: string; create: () => Promise<Transport> };
+export type TransportSource =
+  | { transport: Transport }
+  | { name: string; create: (logger: Logger) => Promise<Transport> };
 
 export interface EngineParts {
   parsed: ParsedConfig;
@@ -62,11 +66,24 @@ interface RawSend {
   deadLetterable: boolean;
 }
 
-/** A send accepted but not yet in a lane; close() rejects it through `reject`. */
+/** A send accepted but not yet in a lane; close() or its deadline rejects it through `reject`. */
 interface AdmittingEntry {
   message: OutboundMessage;
   reject: (e: OutboundError) => void;
+  /** What the send waits for, for the error its deadline gives. */
+  waitingFor: string;
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined;
 }
+
+/** A Uint8Array value under the default JSON serializer: its bytes go out as they are. */
+const BYTES_UNDER_JSON: RawSend = { contentType: "application/octet-stream", deadLetterable: true };
+
+/**
+ * Queued records past their deadline are failed by one timer armed for the earliest head's
+ * deadline; ticks closer together than this are merged, so a paused backlog does not wake the
+ * loop per record.
+ */
+const DEADLINE_TICK_MS = 2;
 
 const RETRYABLE_KINDS = new Set(["retriable", "throttled", "unknown-outcome"]);
 
@@ -79,6 +96,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   readonly transportName: string;
   private readonly options: ParsedConfig["options"];
   private readonly logger: Logger;
+  private readonly userCode: UserCode;
   private readonly metricsRecorder = new MetricsRecorder();
   private readonly buffer: BufferPool;
   private readonly lanes: Lane[] = [];
@@ -96,6 +114,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private partitioner: Partitioner | undefined;
   private partitionCache: PartitionCache | undefined;
   private connecting: Promise<void> | undefined;
+  /** Why the last connect attempt failed, for the error of a send whose deadline passed meanwhile. */
+  private lastConnectError: OutboundError | undefined;
   private maxRecords = 1;
   private maxBytes = 1;
   private maxMessageBytes = 0;
@@ -115,14 +135,17 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private closing = false;
   private closeResult: Promise<CloseResult> | undefined;
   private paused: BackpressureState = { paused: false };
-  private sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Fails queued records at their deadline; armed for the earliest queued head's. */
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineTimerAt = 0;
   private lastPressureLog = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: EngineParts) {
     super();
     this.options = parts.parsed.options;
     this.deliveryTimeoutMs = this.options.deliveryTimeoutMs;
-    this.logger = this.options.logger ?? silentLogger;
+    this.userCode = new UserCode(this, this.options.logger ?? silentLogger);
+    this.logger = this.userCode.logger;
     this.buffer = new BufferPool(this.options.bufferMaxBytes);
     this.transportName = "transport" in parts.source ? parts.source.transport.name : parts.source.name;
     this.deadLetterSink = this.makeDeadLetterSink();
@@ -155,7 +178,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private async connectOnce(): Promise<void> {
     const source = this.parts.source;
-    const transport = this.transport ?? ("transport" in source ? source.transport : await source.create());
+    const transport =
+      this.transport ?? ("transport" in source ? source.transport : await source.create(this.logger));
     this.transport = transport;
     const caps = transport.capabilities;
     if (!caps.acks.includes(this.options.acks)) {
@@ -175,6 +199,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
           transport: transport.name,
           context: "connect failed",
         });
+        this.lastConnectError = e;
         const delay = backoffDelay(this.options.retry, attempt);
         if (!e.retriable || performance.now() + delay >= deadline || this.closing) throw e;
         this.logger.warn(
@@ -187,12 +212,19 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (this.options.telemetry?.tracing !== false || this.options.telemetry?.metrics !== false) {
       const api = await loadOpenTelemetry(this.options.telemetry?.api);
       if (api) {
-        this.telemetry = new ProducerTelemetry(
-          api,
-          transport.name,
-          this.options.clientId,
-          this.options.telemetry ?? {},
-          () => this.buffer.usedBytes,
+        // The SDK behind the API is user code: a provider that throws means no telemetry, not no producer.
+        this.telemetry = this.userCode.run(
+          "telemetry",
+          () =>
+            new ProducerTelemetry(
+              api,
+              transport.name,
+              this.options.clientId,
+              this.options.telemetry ?? {},
+              () => this.buffer.usedBytes,
+              (error) => this.userCode.threw("telemetry", error),
+            ),
+          undefined,
         );
       }
     }
@@ -218,27 +250,29 @@ export class ProducerEngine extends EventEmitter implements Producer {
   // ---------------------------------------------------------------- send
 
   send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport> {
-    return this.sendInternal(message as OutboundMessage, undefined);
+    return this.sendSafely(message as OutboundMessage, undefined);
   }
 
   sendSerialized(
     message: OutboundMessage<Uint8Array>,
     options: { contentType?: string; deadLetter?: boolean } = {},
   ): Promise<DeliveryReport> {
-    return this.sendInternal(message as OutboundMessage, {
-      contentType: options.contentType ?? "application/octet-stream",
-      deadLetterable: options.deadLetter !== false,
+    return this.sendSafely(message as OutboundMessage, {
+      contentType: options?.contentType ?? "application/octet-stream",
+      deadLetterable: options?.deadLetter !== false,
     });
   }
 
+  /** Every message's clock starts at its own `send()`: no connect attempt is waited for first. */
   async sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]> {
     if (!Array.isArray(messages)) {
       throw new OutboundError("INVALID_MESSAGE", "sendMany expects an array of messages", {
         transport: this.transportName,
       });
     }
-    if (!this.caps && !this.closing) await this.connect().catch(() => undefined);
-    const settled = await Promise.allSettled(messages.map((m) => this.send(m)));
+    const sends: Promise<DeliveryReport>[] = new Array(messages.length);
+    for (let i = 0; i < messages.length; i++) sends[i] = this.send(messages[i]!);
+    const settled = await Promise.allSettled(sends);
     return settled.map((s) =>
       s.status === "fulfilled"
         ? { status: "fulfilled", value: s.value }
@@ -249,40 +283,53 @@ export class ProducerEngine extends EventEmitter implements Producer {
     );
   }
 
+  /** `send()` never throws: whatever goes wrong, even inside the engine, rejects this message only. */
+  private sendSafely(message: OutboundMessage, raw: RawSend | undefined): Promise<DeliveryReport> {
+    try {
+      return this.sendInternal(message, raw, false, performance.now());
+    } catch (error) {
+      return this.refuse(message, undefined, error);
+    }
+  }
+
   private sendInternal(
     message: OutboundMessage,
     raw: RawSend | undefined,
-    accepted = false,
+    accepted: boolean,
+    startedAt: number,
   ): Promise<DeliveryReport> {
     if (this.closing && !accepted) return Promise.reject(this.closedError());
-    if (!this.caps) return this.sendAfterConnect(message, raw);
+    if (!this.caps) return this.sendAfterConnect(message, raw, startedAt);
     this.metricsRecorder.sent++;
     let record: PendingRecord;
     let serialized: unknown;
     try {
-      checkMessage(message, this.caps, this.transportName);
+      const value = readValue(message, this.transportName);
+      raw ??= this.rawFor(value);
       // Under overload most sends are refused. When the value's bytes go out as they are and the
       // buffer cannot hold even them, refuse before building the record, span and serializer work.
       if (
         this.options.onBufferFull === "reject" &&
         !this.deadLetterSink &&
         (raw !== undefined || this.parts.serializer === bytesSerializer) &&
-        message.value instanceof Uint8Array &&
-        this.buffer.usedBytes + message.value.byteLength > this.buffer.maxBytes
+        value instanceof Uint8Array &&
+        this.buffer.usedBytes + value.byteLength > this.buffer.maxBytes
       ) {
         return this.refuse(message, undefined, this.bufferFull());
       }
-      record = new PendingRecord(
+      record = readMessage(
         message,
+        this.caps,
+        this.transportName,
         raw ? raw.contentType : this.parts.serializer.contentType,
         raw ? raw.deadLetterable : true,
-        performance.now(),
+        startedAt,
       );
-      serialized = this.begin(record, raw);
+      serialized = this.begin(record, raw, value);
     } catch (error) {
       return this.refuse(message, undefined, error);
     }
-    const count = this.partitionCache!.cached(message.topic);
+    const count = this.partitionCache!.cached(record.topic);
     if (!(serialized instanceof Promise) && count !== undefined) {
       try {
         this.place(record, serialized, count);
@@ -300,15 +347,42 @@ export class ProducerEngine extends EventEmitter implements Producer {
    * Registers a send that is accepted but not yet in a lane, so flush() waits for it and a
    * forced close() can cancel it: `cancelled` rejects then. The caller deletes `entry` when done.
    */
-  private startAdmission(message: OutboundMessage): { cancelled: Promise<never>; entry: AdmittingEntry } {
+  private startAdmission(
+    message: OutboundMessage,
+    startedAt: number,
+    waitingFor: string,
+  ): { cancelled: Promise<never>; entry: AdmittingEntry } {
     let cancel: (e: OutboundError) => void = () => {};
     const cancelled = new Promise<never>((_, reject) => {
       cancel = reject;
     });
     cancelled.catch(() => undefined);
-    const entry: AdmittingEntry = { message, reject: cancel };
+    const entry: AdmittingEntry = { message, reject: cancel, waitingFor, deadlineTimer: undefined };
+    // Every phase before the lane (connect, serializer, partition lookup, buffer space) runs
+    // inside the message's own deadline, whatever the transport's own timeouts are.
+    const deadline = startedAt + this.deliveryTimeoutMs;
+    entry.deadlineTimer = setTimeout(
+      () => cancel(this.notSentInTime(entry, startedAt)),
+      Math.max(0, Math.ceil(deadline - performance.now())),
+    );
     this.admitting.add(entry);
     return { cancelled, entry };
+  }
+
+  private endAdmission(entry: AdmittingEntry): void {
+    clearTimeout(entry.deadlineTimer);
+    this.admitting.delete(entry);
+  }
+
+  /** The deadline passed before the message reached a lane: nothing was sent. */
+  private notSentInTime(entry: AdmittingEntry, startedAt: number): OutboundError {
+    const waitingForConnect = entry.waitingFor === "the connection to the broker";
+    const last = waitingForConnect ? this.lastConnectError : undefined;
+    return new OutboundError(
+      "TIMEOUT",
+      `not sent within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms, ${Math.round(performance.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${stripPrefix(last.message)}` : ""}; nothing was sent`,
+      { transport: this.transportName, kind: "retriable", cause: last },
+    );
   }
 
   /**
@@ -318,29 +392,39 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private async sendAfterConnect(
     message: OutboundMessage,
     raw: RawSend | undefined,
+    startedAt: number,
   ): Promise<DeliveryReport> {
-    const { cancelled, entry } = this.startAdmission(message);
+    const { cancelled, entry } = this.startAdmission(message, startedAt, "the connection to the broker");
     try {
       await Promise.race([this.connect(), cancelled]);
     } catch (error) {
-      this.admitting.delete(entry);
+      this.endAdmission(entry);
       const refused = this.refuse(message, undefined, error);
       this.checkIdle();
       return refused;
     }
-    this.admitting.delete(entry);
-    return this.sendInternal(message, raw, true);
+    this.endAdmission(entry);
+    return this.sendInternal(message, raw, true, startedAt);
   }
 
   /**
-   * Everything that can be done before the value is bytes, for a message that passed
-   * `checkMessage`: the broker's pause, the span and its trace context, and starting
+   * kafkajs users send Buffers: under the default JSON serializer bytes go out as bytes, never
+   * as JSON's {"type":"Buffer","data":[...]} or a Uint8Array's {"0":120,...}.
+   */
+  private rawFor(value: unknown): RawSend | undefined {
+    return value instanceof Uint8Array && this.parts.serializer === jsonSerializer
+      ? BYTES_UNDER_JSON
+      : undefined;
+  }
+
+  /**
+   * Everything that can be done before the value is bytes, for a message `readMessage`
+   * accepted: the broker's pause, the span and its trace context, and starting
    * serialization (synchronously when the serializer is synchronous, so a burst of sends fills
    * one batch). Returns the serialized value or its promise.
    */
-  private begin(record: PendingRecord, raw: RawSend | undefined): unknown {
+  private begin(record: PendingRecord, raw: RawSend | undefined, value: unknown): unknown {
     const name = this.transportName;
-    const message = record.message;
     if (this.paused.paused && this.options.onBufferFull === "reject") {
       this.metricsRecorder.rejectedBufferFull++;
       throw new OutboundError(
@@ -352,12 +436,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
       );
     }
     if (this.telemetry) {
-      record.span = this.telemetry.startSend(message, record);
       // Only a broker with a header limit needs the count, and only if there are headers at all.
       const max = this.caps!.headers.maxCount;
+      const given = max === undefined || record.headers === NO_HEADERS ? [] : Object.keys(record.headers);
+      record.span = this.telemetry.startSend(record);
       const names = max === undefined || record.headers === NO_HEADERS ? [] : Object.keys(record.headers);
       if (max !== undefined && names.length > max) {
-        const injected = names.filter((h) => !message.headers || !(h in message.headers));
+        const injected = names.filter((h) => !given.includes(h));
         throw new OutboundError(
           "INVALID_MESSAGE",
           `${names.length} headers, including the trace context (${injected.join(", ")}), exceed ${name}'s limit of ${max} per message`,
@@ -365,7 +450,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         );
       }
     }
-    return raw ? message.value : serializeValue(this.parts.serializer, record, name);
+    return raw ? value : serializeValue(this.parts.serializer, record, value, name);
   }
 
   /** Gives the record its bytes and partition; throws for size and partition errors. */
@@ -374,10 +459,10 @@ export class ProducerEngine extends EventEmitter implements Producer {
     fillRecord(record, value, this.transportName);
     const oversize = tooLarge(record, this.maxMessageBytes, this.transportName);
     if (oversize) throw oversize;
-    const message = record.message;
-    record.partition = this.choosePartition(message, record.key, count);
-    record.sticky =
-      message.key === undefined && message.partition === undefined && !this.parts.partitionKeyless;
+    // -1 until placed when the message named no partition (see `readMessage`).
+    const explicit = record.partition >= 0;
+    record.partition = this.choosePartition(record, explicit, count);
+    record.sticky = record.key === undefined && !explicit && !this.parts.partitionKeyless;
   }
 
   /**
@@ -407,22 +492,24 @@ export class ProducerEngine extends EventEmitter implements Producer {
     serialized: unknown,
   ): Promise<DeliveryReport> {
     const message = record.message;
-    const { cancelled, entry } = this.startAdmission(message);
+    const { cancelled, entry } = this.startAdmission(message, record.startedAt, "the serializer");
     try {
       if (!placed) {
         const value = await Promise.race([serialized, cancelled]);
+        entry.waitingFor = `the partition count of ${record.topic}`;
         const deadline = record.startedAt + this.options.deliveryTimeoutMs;
-        const count = await Promise.race([this.partitionCache!.get(message.topic, deadline), cancelled]);
+        const count = await Promise.race([this.partitionCache!.get(record.topic, deadline), cancelled]);
         this.place(record, value, count);
       }
+      entry.waitingFor = "buffer space";
       await this.reserveBuffer(record.sizeBytes, cancelled);
     } catch (error) {
-      this.admitting.delete(entry);
+      this.endAdmission(entry);
       const refused = this.refuse(message, record, error);
       this.checkIdle();
       return refused;
     }
-    this.admitting.delete(entry);
+    this.endAdmission(entry);
     // From here the message is pending: it settles through fail() or succeed() exactly once.
     return this.enqueue(record);
   }
@@ -435,8 +522,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
   ): Promise<never> {
     const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
     this.metricsRecorder.failed++;
-    const topic = typeof message?.topic === "string" ? message.topic : "";
-    this.telemetry?.ended(record?.span, topic, undefined, e);
+    // The record's topic, never the message's: reading a hostile message again could throw.
+    this.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
     if (record?.placed && record.deadLetterable && this.deadLetterWanted(e, message)) {
       return this.deadLetter(message, record, e, 1, Date.now()).then((final) => {
         this.emitIf("failure", { message, error: final });
@@ -465,32 +552,44 @@ export class ProducerEngine extends EventEmitter implements Producer {
     }
   }
 
-  /** Partition for a message: explicit, then the partitioner for keys, then sticky for keyless. */
-  private choosePartition(message: OutboundMessage, key: Uint8Array | undefined, count: number): number {
+  /** Partition for a record: explicit, then the partitioner for keys, then sticky for keyless. */
+  private choosePartition(record: PendingRecord, explicit: boolean, count: number): number {
     const caps = this.caps!;
-    if (message.partition !== undefined) {
-      if (message.partition >= count) {
+    const key = record.key;
+    if (explicit) {
+      if (record.partition >= count) {
         throw new OutboundError(
           "INVALID_MESSAGE",
-          `partition ${message.partition} does not exist: ${message.topic} has ${count} partition(s)`,
+          `partition ${record.partition} does not exist: ${record.topic} has ${count} partition(s)`,
           { transport: this.transportName },
         );
       }
-      return message.partition;
+      return record.partition;
     }
     if (!caps.partitioned || count <= 1) return 0;
     if (key !== undefined || this.parts.partitionKeyless) {
-      const p = this.partitioner!.partition({ topic: message.topic, key, partitions: count });
+      const partitioner = this.partitioner!;
+      let p: number;
+      try {
+        p = partitioner.partition({ topic: record.topic, key, partitions: count });
+      } catch (error) {
+        // The partitioner runs for this message only: its throw fails this message, typed.
+        throw new OutboundError(
+          "INVALID_MESSAGE",
+          `partitioner ${partitioner.name} threw for a message to ${record.topic}: ${error instanceof Error ? error.message : String(error)}`,
+          { transport: this.transportName, cause: error },
+        );
+      }
       if (!Number.isInteger(p) || p < 0 || p >= count) {
         throw new OutboundError(
           "INVALID_MESSAGE",
-          `partitioner ${this.partitioner!.name} returned ${String(p)} for a topic with ${count} partitions`,
+          `partitioner ${partitioner.name} returned ${String(p)} for a topic with ${count} partitions`,
           { transport: this.transportName },
         );
       }
       return p;
     }
-    return this.sticky.current(message.topic, count);
+    return this.sticky.current(record.topic, count);
   }
 
   private enqueue(record: PendingRecord): Promise<DeliveryReport> {
@@ -499,7 +598,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       record.reject = reject;
     });
     this.pendingCount++;
-    if (this.sweeper === undefined) this.startSweeper();
+    this.watchDeadline(record.startedAt + this.deliveryTimeoutMs);
     const lane = this.laneFor(record.topic, record.partition);
     lane.push(record);
     this.scheduleDrain(lane);
@@ -852,7 +951,11 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.telemetry?.retried(lane.topic, retry.length);
     if (this.listenerCount("retry") > 0) {
       for (const p of retry) {
-        this.emit("retry", { message: p.message, error, attempt: p.attempt, delayMs: delay });
+        this.userCode.emit(
+          "retry",
+          { message: p.message, error, attempt: p.attempt, delayMs: delay },
+          "retry listener",
+        );
       }
     }
   }
@@ -897,7 +1000,8 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.metricsRecorder.latency.record(report.latencyMs);
     this.telemetry?.ended(p.span, p.topic, report, undefined);
     p.resolve(report);
-    if (this.listenerCount("ack") > 0) this.emit("ack", { message: p.message, report });
+    if (this.listenerCount("ack") > 0)
+      this.userCode.emit("ack", { message: p.message, report }, "ack listener");
   }
 
   private fail(p: PendingRecord, error: OutboundError): void {
@@ -931,10 +1035,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     try {
       return options.when ? options.when(error, message) === true : defaultDeadLetterPredicate(error);
     } catch (predicateError) {
-      this.logger.error(
-        { error: String(predicateError) },
-        "deadLetter.when threw; the message is not dead-lettered",
-      );
+      this.userCode.threw("deadLetter.when", predicateError);
       return false;
     }
   }
@@ -1020,31 +1121,49 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   // ---------------------------------------------------------------- deadlines
 
-  /** Fails queued records whose deadline passed even when their lane cannot send (paused, backoff). */
-  private startSweeper(): void {
-    this.sweeper = setInterval(() => {
-      const now = performance.now();
-      for (const lane of this.lanes) {
-        for (
-          let head = lane.queue.peek();
-          head && (head.settled || now >= head.startedAt + this.deliveryTimeoutMs);
-          head = lane.queue.peek()
-        ) {
-          lane.shift();
-          if (!head.settled) this.fail(head, this.expiredError(head, now));
-        }
-      }
-      // Stopped here rather than whenever the producer goes idle: a producer sending one
-      // message at a time would otherwise create and clear an interval per message.
-      if (this.pendingCount === 0) this.stopSweeper();
-      this.checkIdle();
-    }, 100);
-    this.sweeper.unref?.();
+  /**
+   * Arms the deadline timer for `at` unless it already fires earlier. New sends have later
+   * deadlines than the armed one, so on the hot path this is one comparison.
+   */
+  private watchDeadline(at: number): void {
+    if (this.deadlineTimer !== undefined) {
+      if (this.deadlineTimerAt <= at) return;
+      clearTimeout(this.deadlineTimer);
+    }
+    this.deadlineTimerAt = at;
+    this.deadlineTimer = setTimeout(this.onDeadline, Math.max(0, Math.ceil(at - performance.now())));
+    // It does not hold the process open by itself: a request in flight does, through its own timer.
+    this.deadlineTimer.unref?.();
   }
 
-  private stopSweeper(): void {
-    if (this.sweeper !== undefined) clearInterval(this.sweeper);
-    this.sweeper = undefined;
+  /**
+   * Fails queued records whose deadline passed even when their lane cannot send (paused,
+   * backoff, in-flight limit), then re-arms for the earliest remaining head. Records sit in a
+   * lane in the order they were accepted (retries go back to the front), so heads are the
+   * earliest deadlines.
+   */
+  private readonly onDeadline = (): void => {
+    this.deadlineTimer = undefined;
+    // Timers may fire a fraction of a millisecond early; a deadline within 1 ms counts as reached.
+    const now = performance.now() + 1;
+    let next = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes) {
+      let head = lane.queue.peek();
+      while (head && (head.settled || now >= head.startedAt + this.deliveryTimeoutMs)) {
+        lane.shift();
+        if (!head.settled) this.fail(head, this.expiredError(head, performance.now()));
+        head = lane.queue.peek();
+      }
+      if (head && head.startedAt + this.deliveryTimeoutMs < next)
+        next = head.startedAt + this.deliveryTimeoutMs;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.watchDeadline(Math.max(next, now - 1 + DEADLINE_TICK_MS));
+    this.checkIdle();
+  };
+
+  private stopDeadlineTimer(): void {
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
   }
 
   // ---------------------------------------------------------------- backpressure
@@ -1129,12 +1248,20 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   /** Checks, serializes and partitions a message for a transaction, outside the lanes. */
   private async prepareTransactional(message: OutboundMessage): Promise<OutboundRecord> {
-    checkMessage(message, this.caps!, this.transportName);
-    const record = new PendingRecord(message, this.parts.serializer.contentType, true, performance.now());
-    const value = await this.begin(record, undefined);
+    const value = readValue(message, this.transportName);
+    const raw = this.rawFor(value);
+    const record = readMessage(
+      message,
+      this.caps!,
+      this.transportName,
+      raw ? raw.contentType : this.parts.serializer.contentType,
+      true,
+      performance.now(),
+    );
+    const value2 = await this.begin(record, raw, value);
     const deadline = record.startedAt + this.deliveryTimeoutMs;
-    const count = await this.partitionCache!.get(message.topic, deadline);
-    this.place(record, value, count);
+    const count = await this.partitionCache!.get(record.topic, deadline);
+    this.place(record, value2, count);
     return record;
   }
 
@@ -1188,7 +1315,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     ]);
     clearTimeout(timer);
     const undelivered: Undelivered[] = timedOut ? this.forceClose(timeoutMs) : [];
-    this.stopSweeper();
+    this.stopDeadlineTimer();
     if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
     this.requestTimer = undefined;
     for (const lane of this.lanes) lane.clearWake();
@@ -1256,6 +1383,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   metrics(): ProducerMetrics {
     return this.metricsRecorder.snapshot({
       pending: this.pendingCount + this.admitting.size,
+      callbackErrors: this.userCode.errors,
       bufferedBytes: this.buffer.usedBytes,
       bufferMaxBytes: this.buffer.maxBytes,
       inFlightRequests: this.inFlight.size,
@@ -1266,8 +1394,9 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return describeConfig(this.parts.parsed);
   }
 
-  private emitIf<E extends ProducerEventName>(event: E, payload: ProducerEvents[E]): void {
-    if (this.listenerCount(event) > 0) this.emit(event, payload);
+  /** Emits to the user's listeners, each contained: see {@link UserCode}. */
+  private emitIf<E extends "failure" | "backpressure">(event: E, payload: ProducerEvents[E]): void {
+    if (this.listenerCount(event) > 0) this.userCode.emit(event, payload, `${event} listener`);
   }
 
   override on<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this {

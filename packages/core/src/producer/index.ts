@@ -9,3 +9,4 @@ export type {
   SendSettled,
   Undelivered,
 } from "./types.js";
+export type { CallbackError, CallbackSite } from "./user-code.js";

@@ -18,11 +18,11 @@ const unset = (): void => {};
 export class PendingRecord implements OutboundRecord {
   topic: string;
   partition: number;
-  key: Uint8Array | undefined = undefined;
+  key: Uint8Array | undefined;
   value: Uint8Array = EMPTY_VALUE;
   headers: Headers;
   contentType: string;
-  timestamp = 0;
+  timestamp: number;
   id: string | undefined;
   delayMs: number | undefined;
   attempt = 1;
@@ -42,19 +42,30 @@ export class PendingRecord implements OutboundRecord {
   resolve: (report: DeliveryReport) => void = unset;
   reject: (error: OutboundError) => void = unset;
 
+  /** Built by `readMessage`, which reads each field of `message` once and checks it. */
   constructor(
+    /** The caller's own object, handed back in events and close() results. */
     readonly message: OutboundMessage,
+    topic: string,
+    partition: number,
+    key: Uint8Array | undefined,
+    headers: Headers,
+    timestamp: number,
+    id: string | undefined,
+    delayMs: number | undefined,
     contentType: string,
     /** False for dead-letter copies, so they are never dead-lettered again. */
     readonly deadLetterable: boolean,
     startedAt: number,
   ) {
-    this.topic = message.topic;
-    this.partition = message.partition ?? 0;
-    this.headers = message.headers ? { ...message.headers } : NO_HEADERS;
+    this.topic = topic;
+    this.partition = partition;
+    this.key = key;
+    this.headers = headers;
+    this.timestamp = timestamp;
     this.contentType = contentType;
-    this.id = message.id;
-    this.delayMs = message.delayMs;
+    this.id = id;
+    this.delayMs = delayMs;
     this.startedAt = startedAt;
   }
 

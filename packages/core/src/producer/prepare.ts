@@ -1,8 +1,9 @@
 import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { Headers, OutboundMessage } from "../message/index.js";
+import { isWellFormed } from "../message/well-formed.js";
 import type { SerializeContext, Serializer } from "../serializer/serializer.js";
 import type { Capabilities } from "../transport/index.js";
-import { NO_HEADERS, type PendingRecord } from "./pending.js";
+import { NO_HEADERS, PendingRecord } from "./pending.js";
 
 function bad(transport: string, text: string): OutboundError {
   return new OutboundError("INVALID_MESSAGE", text, { transport });
@@ -12,90 +13,208 @@ function unsupported(transport: string, option: string, text: string): OutboundE
   return new OutboundError("UNSUPPORTED_FEATURE", `${option}: ${text}`, { transport, details: { option } });
 }
 
-/** Everything about a message that can be checked before its value is serialized. */
-export function checkMessage(
+/** The latest timestamp a JavaScript `Date` can hold, and so the latest one a report can state exactly. */
+const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
+
+function describeThrow(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === "object") return (value as object).constructor?.name ?? "an object";
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * A string that becomes UTF-8 bytes on the wire. A lone surrogate would be stored as U+FFFD, so
+ * two different strings would arrive as one: refuse it rather than change it.
+ */
+function checkText(transport: string, field: string, text: string): void {
+  if (!isWellFormed(text)) {
+    throw bad(
+      transport,
+      `${field} contains a lone UTF-16 surrogate, which cannot be encoded as UTF-8 (it would arrive as U+FFFD)`,
+    );
+  }
+}
+
+/**
+ * Copies the headers, reading each once. Only a plain object is accepted: a `Map` or class
+ * instance would spread to `{}` and its headers would vanish without a word.
+ */
+function copyHeaders(headers: unknown, caps: Capabilities, transport: string): Headers {
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+    throw bad(
+      transport,
+      `headers must be a plain object of string or Uint8Array values, got ${describeValue(headers)}`,
+    );
+  }
+  const proto = Object.getPrototypeOf(headers);
+  if (proto !== Object.prototype && proto !== null) {
+    const hint = headers instanceof Map ? " (use Object.fromEntries(map))" : "";
+    throw bad(
+      transport,
+      `headers must be a plain object of string or Uint8Array values, got a ${describeValue(headers)}${hint}`,
+    );
+  }
+  if (Object.getOwnPropertySymbols(headers).length > 0) {
+    throw bad(transport, "headers must have string names; a symbol-named header cannot be sent");
+  }
+  const names = Object.keys(headers);
+  if (names.length === 0) return NO_HEADERS;
+  if (!caps.headers.supported) throw unsupported(transport, "headers", `${transport} does not carry headers`);
+  if (caps.headers.maxCount !== undefined && names.length > caps.headers.maxCount) {
+    throw bad(
+      transport,
+      `${names.length} headers exceed ${transport}'s limit of ${caps.headers.maxCount} per message`,
+    );
+  }
+  const copy: Headers = {};
+  for (const name of names) {
+    if (name.length === 0) throw bad(transport, "header names must not be empty");
+    checkText(transport, `header name ${JSON.stringify(name)}`, name);
+    let value: unknown;
+    try {
+      value = (headers as Record<string, unknown>)[name];
+    } catch (error) {
+      throw bad(transport, `header "${name}" could not be read: ${describeThrow(error)}`);
+    }
+    if (typeof value === "string") {
+      checkText(transport, `header "${name}"`, value);
+    } else if (value instanceof Uint8Array) {
+      if (!caps.headers.binaryValues) {
+        throw unsupported(
+          transport,
+          "headers",
+          `header "${name}" is binary, and ${transport} carries text headers only`,
+        );
+      }
+    } else {
+      throw bad(
+        transport,
+        `header "${name}" must be a string or Uint8Array, got ${value === null ? "null" : typeof value}`,
+      );
+    }
+    copy[name] = value;
+  }
+  return copy;
+}
+
+/** The message's value, read once; `undefined` for a non-object, which `readMessage` refuses. */
+export function readValue(message: unknown, transport: string): unknown {
+  if (typeof message !== "object" || message === null) return undefined;
+  try {
+    return (message as { value?: unknown }).value;
+  } catch (error) {
+    throw bad(transport, `the message's value could not be read: ${describeThrow(error)}`);
+  }
+}
+
+/**
+ * Reads a message and checks everything that can be checked before its value is serialized.
+ * Each field is read exactly once, so a getter or Proxy cannot pass the check with one answer
+ * and be sent with another, and one that throws becomes this message's `INVALID_MESSAGE`.
+ * Returns the record that carries the message from here on.
+ */
+export function readMessage(
   message: unknown,
   caps: Capabilities,
   transport: string,
-): asserts message is OutboundMessage {
+  contentType: string,
+  deadLetterable: boolean,
+  startedAt: number,
+): PendingRecord {
   if (typeof message !== "object" || message === null || Array.isArray(message)) {
     throw bad(
       transport,
       `message must be an object with topic and value, got ${message === null ? "null" : typeof message}`,
     );
   }
-  const m = message as Record<string, unknown>;
-  if (typeof m.topic !== "string" || m.topic.length === 0) {
-    throw bad(transport, `topic must be a non-empty string, got ${JSON.stringify(m.topic) ?? "undefined"}`);
+  let topic: unknown;
+  let key: unknown;
+  let partition: unknown;
+  let timestamp: unknown;
+  let id: unknown;
+  let delayMs: unknown;
+  let headers: unknown;
+  try {
+    ({ topic, key, partition, timestamp, id, delayMs, headers } = message as Record<string, unknown>);
+  } catch (error) {
+    throw bad(transport, `the message could not be read: ${describeThrow(error)}`);
   }
-  if (m.key !== undefined && typeof m.key !== "string" && !(m.key instanceof Uint8Array)) {
-    throw bad(transport, `key must be a string or Uint8Array, got ${typeof m.key}`);
+  if (typeof topic !== "string" || topic.length === 0) {
+    throw bad(transport, `topic must be a non-empty string, got ${JSON.stringify(topic) ?? "undefined"}`);
   }
-  if (m.partition !== undefined) {
-    if (typeof m.partition !== "number" || !Number.isInteger(m.partition) || m.partition < 0) {
-      throw bad(transport, `partition must be a non-negative integer, got ${String(m.partition)}`);
+  checkText(transport, "topic", topic);
+  let keyBytes: Uint8Array | undefined;
+  if (typeof key === "string") {
+    checkText(transport, "key", key);
+    keyBytes = Buffer.from(key);
+  } else if (key instanceof Uint8Array) {
+    keyBytes = key;
+  } else if (key !== undefined) {
+    throw bad(transport, `key must be a string or Uint8Array, got ${describeValue(key)}`);
+  }
+  if (partition !== undefined) {
+    if (typeof partition !== "number" || !Number.isInteger(partition) || partition < 0) {
+      throw bad(transport, `partition must be a non-negative integer, got ${String(partition)}`);
     }
-    if (!caps.partitioned && m.partition !== 0) {
+    if (!caps.partitioned && partition !== 0) {
       throw unsupported(transport, "partition", `${transport} destinations are not partitioned`);
     }
   }
-  if (m.timestamp !== undefined) {
-    if (typeof m.timestamp !== "number" || !Number.isFinite(m.timestamp) || m.timestamp < 0) {
+  if (timestamp !== undefined) {
+    // Brokers store whole milliseconds in 64 bits; anything else would be stored as another value
+    // than the one the delivery report states.
+    if (
+      typeof timestamp !== "number" ||
+      !Number.isInteger(timestamp) ||
+      timestamp < 0 ||
+      timestamp > MAX_TIMESTAMP_MS
+    ) {
       throw bad(
         transport,
-        `timestamp must be a non-negative number of milliseconds, got ${String(m.timestamp)}`,
+        `timestamp must be a whole number of milliseconds from 0 to ${MAX_TIMESTAMP_MS}, got ${String(timestamp)}`,
       );
     }
     if (!caps.timestamps)
       throw unsupported(transport, "timestamp", `${transport} does not carry message timestamps`);
   }
-  if (m.id !== undefined && (typeof m.id !== "string" || m.id.length === 0)) {
-    throw bad(transport, `id must be a non-empty string, got ${JSON.stringify(m.id) ?? "undefined"}`);
-  }
-  if (m.delayMs !== undefined) {
-    if (typeof m.delayMs !== "number" || !Number.isInteger(m.delayMs) || m.delayMs < 0) {
-      throw bad(transport, `delayMs must be a non-negative integer, got ${String(m.delayMs)}`);
+  if (id !== undefined) {
+    if (typeof id !== "string" || id.length === 0) {
+      throw bad(transport, `id must be a non-empty string, got ${JSON.stringify(id) ?? "undefined"}`);
     }
-    if (m.delayMs > 0 && !caps.delay.supported) {
+    checkText(transport, "id", id);
+  }
+  if (delayMs !== undefined) {
+    if (typeof delayMs !== "number" || !Number.isInteger(delayMs) || delayMs < 0) {
+      throw bad(transport, `delayMs must be a non-negative integer, got ${String(delayMs)}`);
+    }
+    if (delayMs > 0 && !caps.delay.supported) {
       throw unsupported(transport, "delayMs", `${transport} does not support delayed delivery`);
     }
-    if (caps.delay.maxMs !== undefined && m.delayMs > caps.delay.maxMs) {
-      throw bad(transport, `delayMs ${m.delayMs} exceeds ${transport}'s maximum of ${caps.delay.maxMs} ms`);
+    if (caps.delay.maxMs !== undefined && delayMs > caps.delay.maxMs) {
+      throw bad(transport, `delayMs ${delayMs} exceeds ${transport}'s maximum of ${caps.delay.maxMs} ms`);
     }
   }
-  if (m.headers !== undefined) {
-    if (typeof m.headers !== "object" || m.headers === null || Array.isArray(m.headers)) {
-      throw bad(transport, "headers must be an object of string or Uint8Array values");
-    }
-    const entries = Object.entries(m.headers);
-    if (entries.length > 0 && !caps.headers.supported) {
-      throw unsupported(transport, "headers", `${transport} does not carry headers`);
-    }
-    if (caps.headers.maxCount !== undefined && entries.length > caps.headers.maxCount) {
-      throw bad(
-        transport,
-        `${entries.length} headers exceed ${transport}'s limit of ${caps.headers.maxCount} per message`,
-      );
-    }
-    for (const [name, value] of entries) {
-      if (name.length === 0) throw bad(transport, "header names must not be empty");
-      if (typeof value === "string") continue;
-      if (value instanceof Uint8Array) {
-        if (!caps.headers.binaryValues) {
-          throw unsupported(
-            transport,
-            "headers",
-            `header "${name}" is binary, and ${transport} carries text headers only`,
-          );
-        }
-        continue;
-      }
-      throw bad(
-        transport,
-        `header "${name}" must be a string or Uint8Array, got ${value === null ? "null" : typeof value}`,
-      );
-    }
-  }
+  const copied = headers === undefined ? NO_HEADERS : copyHeaders(headers, caps, transport);
+  return new PendingRecord(
+    message as OutboundMessage,
+    topic,
+    // -1 means "not named": the engine's partitioner chooses (see `place`).
+    (partition as number | undefined) ?? -1,
+    keyBytes,
+    copied,
+    (timestamp as number | undefined) ?? Date.now(),
+    id as string | undefined,
+    delayMs as number | undefined,
+    contentType,
+    deadLetterable,
+    startedAt,
+  );
 }
 
 function utf8Length(text: string): number {
@@ -111,10 +230,12 @@ export function headerBytes(headers: Headers): number {
   return total;
 }
 
+/** Exact bytes, with the rounded size beside them: two sizes a byte apart must not read the same. */
 function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`;
-  return `${n} bytes`;
+  const exact = `${n.toLocaleString("en-US")} bytes`;
+  if (n >= 1024 * 1024) return `${exact} (${(n / (1024 * 1024)).toFixed(1)} MiB)`;
+  if (n >= 1024) return `${exact} (${(n / 1024).toFixed(1)} KiB)`;
+  return exact;
 }
 
 function serializationError(error: unknown, transport: string, topic: string): OutboundError {
@@ -129,23 +250,15 @@ function serializationError(error: unknown, transport: string, topic: string): O
  * `tooLarge`) and sets the chosen partition.
  */
 export function fillRecord(record: PendingRecord, value: unknown, transport: string): void {
-  const message = record.message;
   if (!(value instanceof Uint8Array)) {
     throw new OutboundError(
       "SERIALIZATION_FAILED",
-      `the serializer returned ${value === null ? "null" : typeof value} instead of a Uint8Array for ${message.topic}`,
+      `the serializer returned ${value === null ? "null" : typeof value} instead of a Uint8Array for ${record.topic}`,
       { transport },
     );
   }
-  const key =
-    message.key === undefined
-      ? undefined
-      : typeof message.key === "string"
-        ? Buffer.from(message.key)
-        : message.key;
-  record.key = key;
+  const key = record.key;
   record.value = value;
-  record.timestamp = message.timestamp ?? Date.now();
   const headers = record.headers;
   record.sizeBytes =
     value.byteLength +
@@ -187,12 +300,13 @@ class RecordSerializeContext implements SerializeContext {
 export function serializeValue(
   serializer: Serializer,
   record: PendingRecord,
+  value: unknown,
   transport: string,
 ): unknown | Promise<unknown> {
   const topic = record.topic;
   let out: Uint8Array | Promise<Uint8Array>;
   try {
-    out = serializer.serialize(record.message.value, new RecordSerializeContext(record));
+    out = serializer.serialize(value, new RecordSerializeContext(record));
   } catch (error) {
     throw serializationError(error, transport, topic);
   }

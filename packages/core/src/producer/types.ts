@@ -1,6 +1,7 @@
 import type { OutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage } from "../message/index.js";
 import type { ProducerMetrics } from "../metrics/index.js";
+import type { CallbackError } from "./user-code.js";
 
 export type SendSettled =
   | { status: "fulfilled"; value: DeliveryReport }
@@ -21,6 +22,12 @@ export interface ProducerEvents {
   retry: { message: OutboundMessage; error: OutboundError; attempt: number; delayMs: number };
   failure: { message: OutboundMessage; error: OutboundError };
   backpressure: { paused: boolean; reason: string; bufferedBytes: number };
+  /**
+   * User code the engine called threw: a listener of another event, the logger,
+   * `deadLetter.when` or the OpenTelemetry SDK. The message's outcome is unchanged; the throw is
+   * also counted in `metrics().callbackErrors` and logged at error level.
+   */
+  callbackError: CallbackError;
 }
 
 export type ProducerEventName = keyof ProducerEvents;

@@ -1,12 +1,9 @@
+import { isWellFormed } from "../message/well-formed.js";
 import { serializationFailed } from "./serialization-error.js";
 import type { Serializer } from "./serializer.js";
 import { describeValueType } from "./value-type.js";
 
 const encoder = new TextEncoder();
-
-// Node 20 has String.prototype.isWellFormed; the ES2023 lib typings do not declare it yet.
-const isWellFormed = (text: string): boolean =>
-  (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 /**
  * Sends strings as UTF-8, content type `text/plain; charset=utf-8`. Anything but a string fails

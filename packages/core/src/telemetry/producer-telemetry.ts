@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram, Meter, Span, Tracer } from "@opentelemetry/api";
 import type { OutboundError } from "../errors/index.js";
-import type { DeliveryReport, Headers, OutboundMessage } from "../message/index.js";
+import type { DeliveryReport, Headers } from "../message/index.js";
 import type { OpenTelemetryApi } from "./open-telemetry.js";
 import { ATTR, MESSAGING_SYSTEM, METRIC } from "./semantic-conventions.js";
 
@@ -24,6 +24,29 @@ const SCOPE = "@outbound/core";
  * Spans and instruments for one producer. The engine holds `undefined` instead of this object
  * when OpenTelemetry is absent or turned off, so the hooks cost one comparison per message.
  */
+/**
+ * What a span is started from: the engine's record, never the caller's message object, which
+ * has been read once already and may not answer the same way twice.
+ */
+export interface SpanSubject {
+  readonly topic: string;
+  readonly id: string | undefined;
+  readonly key: Uint8Array | undefined;
+  writableHeaders(): Headers;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The key as text for the span attribute; binary keys are left out. */
+function keyText(key: Uint8Array | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  try {
+    return utf8.decode(key);
+  } catch {
+    return undefined;
+  }
+}
+
 export class ProducerTelemetry {
   private readonly tracer: Tracer | undefined;
   /**
@@ -47,6 +70,11 @@ export class ProducerTelemetry {
     clientId: string,
     options: TelemetryOptions,
     bufferedBytes: () => number,
+    /**
+     * Called with what the SDK behind the API threw (a span processor, an exporter, a
+     * propagator): telemetry is user code, and it never changes a message's fate.
+     */
+    private readonly threw: (error: unknown) => void = () => {},
   ) {
     this.system = MESSAGING_SYSTEM[transportName] ?? transportName;
     this.base = { [ATTR.system]: this.system, [ATTR.clientId]: clientId };
@@ -101,7 +129,17 @@ export class ProducerTelemetry {
    * `headers`. With no SDK registered the span is a no-op: no attributes are built, and only a
    * valid parent context (from an upstream service) is propagated.
    */
-  startSend(message: OutboundMessage, carrier: { writableHeaders(): Headers }): Span | undefined {
+  startSend(record: SpanSubject): Span | undefined {
+    if (!this.tracer) return undefined;
+    try {
+      return this.startSpan(record);
+    } catch (error) {
+      this.threw(error);
+      return undefined;
+    }
+  }
+
+  private startSpan(message: SpanSubject): Span | undefined {
     if (!this.tracer) return undefined;
     const api = this.api;
     const parent = api.context.active();
@@ -118,9 +156,10 @@ export class ProducerTelemetry {
         [ATTR.operationName]: "send",
       };
       if (message.id !== undefined) attributes[ATTR.messageId] = message.id;
-      if (typeof message.key === "string") {
-        if (this.system === "kafka") attributes[ATTR.kafkaKey] = message.key;
-        if (this.system === "rabbitmq") attributes[ATTR.rabbitRoutingKey] = message.key;
+      const key = this.system === "kafka" || this.system === "rabbitmq" ? keyText(message.key) : undefined;
+      if (key !== undefined) {
+        if (this.system === "kafka") attributes[ATTR.kafkaKey] = key;
+        if (this.system === "rabbitmq") attributes[ATTR.rabbitRoutingKey] = key;
       }
       span.setAttributes(attributes);
     }
@@ -128,7 +167,7 @@ export class ProducerTelemetry {
     // (a regex over the ids) for every message.
     const spanContext = span.spanContext();
     if (spanContext !== api.INVALID_SPAN_CONTEXT && api.trace.isSpanContextValid(spanContext)) {
-      api.propagation.inject(api.trace.setSpan(parent, span), carrier.writableHeaders());
+      api.propagation.inject(api.trace.setSpan(parent, span), message.writableHeaders());
     }
     return span.isRecording() ? span : undefined;
   }
@@ -136,11 +175,28 @@ export class ProducerTelemetry {
   /** Called when the record leaves in a request: its partition and the batch size are known. */
   onDispatch(span: Span | undefined, partition: number, partitioned: boolean, batchCount: number): void {
     if (!span) return;
-    if (partitioned) span.setAttribute(ATTR.partition, String(partition));
-    if (batchCount > 1) span.setAttribute(ATTR.batchCount, batchCount);
+    try {
+      if (partitioned) span.setAttribute(ATTR.partition, String(partition));
+      if (batchCount > 1) span.setAttribute(ATTR.batchCount, batchCount);
+    } catch (error) {
+      this.threw(error);
+    }
   }
 
   ended(
+    span: Span | undefined,
+    topic: string,
+    report: DeliveryReport | undefined,
+    error: OutboundError | undefined,
+  ): void {
+    try {
+      this.endSpan(span, topic, report, error);
+    } catch (thrown) {
+      this.threw(thrown);
+    }
+  }
+
+  private endSpan(
     span: Span | undefined,
     topic: string,
     report: DeliveryReport | undefined,
@@ -163,17 +219,29 @@ export class ProducerTelemetry {
   }
 
   request(topic: string, records: number, seconds: number, error: OutboundError | undefined): void {
-    const attributes = this.attributesFor(topic, error?.code);
-    this.duration?.record(seconds, attributes);
-    this.batchSize?.record(records, attributes);
+    try {
+      const attributes = this.attributesFor(topic, error?.code);
+      this.duration?.record(seconds, attributes);
+      this.batchSize?.record(records, attributes);
+    } catch (thrown) {
+      this.threw(thrown);
+    }
   }
 
   retried(topic: string, records: number): void {
-    this.retries?.add(records, this.attributesFor(topic, undefined));
+    try {
+      this.retries?.add(records, this.attributesFor(topic, undefined));
+    } catch (error) {
+      this.threw(error);
+    }
   }
 
   deadLetter(topic: string): void {
-    this.deadLettered?.add(1, this.attributesFor(topic, undefined));
+    try {
+      this.deadLettered?.add(1, this.attributesFor(topic, undefined));
+    } catch (error) {
+      this.threw(error);
+    }
   }
 
   /**
