@@ -48,7 +48,8 @@ function invalidMessage(message: string): OutboundError {
   return new OutboundError("INVALID_MESSAGE", message, { transport: "rabbitmq" });
 }
 
-function shortString(what: string, value: string): string {
+/** `value`, or `INVALID_MESSAGE` when it is longer than an AMQP short string (names, routing keys). */
+export function shortString(what: string, value: string): string {
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes > MAX_SHORTSTR_BYTES) {
     throw invalidMessage(`${what} is ${bytes} bytes; AMQP allows at most ${MAX_SHORTSTR_BYTES}`);

@@ -1,7 +1,7 @@
 import { OutboundError } from "@outbound/core";
 import type { Channel } from "amqplib";
 import type { ResolvedRabbitMqConfig } from "./config.js";
-import { destinationName } from "./mapping.js";
+import { destinationName, shortString } from "./mapping.js";
 
 /**
  * Declares what `declare` asks for a topic: its exchange (exchange mode) and its queue(s)
@@ -17,6 +17,12 @@ export async function declareTopology(
 ): Promise<void> {
   const declare = config.declare;
   if (!declare) return;
+  // A name AMQP cannot carry is the message's fault, not the broker's: refused at once, never
+  // retried as an unreachable broker until the deadline.
+  if (config.destination === "exchange") shortString("exchange name", topic);
+  if (declare.queues) {
+    for (let p = 0; p < partitions; p++) shortString("queue name", destinationName(topic, p, partitions));
+  }
   try {
     if (config.destination === "exchange") {
       await channel.assertExchange(topic, declare.exchangeType, { durable: declare.durable });

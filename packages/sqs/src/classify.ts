@@ -102,6 +102,11 @@ export interface ClassifyContext {
   action: string;
   /** True when our timeout or the engine's signal aborted the request. */
   aborted: boolean;
+  /**
+   * False for a request that stores nothing (GetQueueUrl, GetQueueAttributes): then no failure
+   * is an unknown outcome, and no error says SQS may hold messages. Default true.
+   */
+  stores?: boolean;
   secrets: readonly string[];
 }
 
@@ -110,6 +115,22 @@ export interface ClassifyContext {
  * toward `unknown-outcome` whenever SQS may have enqueued the messages before the failure.
  */
 export function classifyRequestError(error: unknown, context: ClassifyContext): OutboundError {
+  const classified = classifyFailure(error, context);
+  if (context.stores !== false || classified.kind !== "unknown-outcome") return classified;
+  // A lookup that went unanswered sent nothing: another try is all it needs.
+  const message =
+    classified.code === "TIMEOUT"
+      ? `${context.action}: no answer in time; nothing was sent (${scrub(shape(error).message ?? String(error), context.secrets)})`
+      : classified.message.replace(/^\[outbound\] \[sqs\] /, "");
+  return new OutboundError(classified.code, message, {
+    transport: "sqs",
+    kind: "retriable",
+    cause: error,
+    brokerCode: classified.brokerCode,
+  });
+}
+
+function classifyFailure(error: unknown, context: ClassifyContext): OutboundError {
   const e = shape(error);
   const name = e.name ?? "";
   const code = sqsErrorCode(error);

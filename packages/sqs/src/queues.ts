@@ -90,19 +90,7 @@ export class QueueDirectory {
           brokerCode: "QueueDoesNotExist",
         });
       }
-      const classified = classifyRequestError(error, {
-        action,
-        aborted: false,
-        secrets: this.secrets(),
-      });
-      // A lookup stores nothing, so an unanswered one is simply worth another try.
-      if (classified.kind !== "unknown-outcome") throw classified;
-      throw new OutboundError(classified.code, classified.message.replace(/^\[outbound\] \[sqs\] /, ""), {
-        transport: "sqs",
-        kind: "retriable",
-        cause: error,
-        brokerCode: classified.brokerCode,
-      });
+      throw classifyRequestError(error, { action, aborted: false, secrets: this.secrets(), stores: false });
     }
   }
 }
