@@ -31,4 +31,25 @@ describe("ConnectOnce", () => {
     await expect(once.run()).resolves.toBeUndefined();
     expect(runs).toBe(2);
   });
+
+  it("shows the attempt as in progress only until it settles, either way", async () => {
+    let finish!: (ok: boolean) => void;
+    const once = new ConnectOnce(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          finish = (ok) => (ok ? resolve() : reject(new Error("refused")));
+        }),
+    );
+    expect(once.inProgress).toBeUndefined();
+    const failing = once.run();
+    expect(once.inProgress).toBe(failing);
+    finish(false);
+    await expect(failing).rejects.toThrow("refused");
+    expect(once.inProgress).toBeUndefined();
+    const succeeding = once.run();
+    expect(once.inProgress).toBe(succeeding);
+    finish(true);
+    await succeeding;
+    expect(once.inProgress).toBeUndefined();
+  });
 });

@@ -7,16 +7,31 @@
 export class ConnectOnce {
   readonly #connect: () => Promise<void>;
   #attempt: Promise<void> | undefined;
+  #unsettled: Promise<void> | undefined;
 
   constructor(connect: () => Promise<void>) {
     this.#connect = connect;
   }
 
   run(): Promise<void> {
-    this.#attempt ??= this.#connect().catch((error: unknown) => {
-      this.#attempt = undefined;
-      throw error;
-    });
-    return this.#attempt;
+    if (this.#attempt) return this.#attempt;
+    const attempt = this.#connect().then(
+      () => {
+        this.#unsettled = undefined;
+      },
+      (error: unknown) => {
+        this.#attempt = undefined;
+        this.#unsettled = undefined;
+        throw error;
+      },
+    );
+    this.#attempt = attempt;
+    this.#unsettled = attempt;
+    return attempt;
+  }
+
+  /** The attempt while it is still under way, so close() can choose not to wait it out. */
+  get inProgress(): Promise<void> | undefined {
+    return this.#unsettled;
   }
 }

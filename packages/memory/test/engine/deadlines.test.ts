@@ -234,3 +234,27 @@ describe("every phase of a send runs inside its deadline", () => {
     expect(transport.broker.count("t")).toBe(0);
   });
 });
+
+describe("close() keeps its own timeout", () => {
+  it("a transport whose close never finishes (still dialling a silent broker) does not hold close() past timeoutMs", async () => {
+    let closeCalled = false;
+    const producer = createProducer({
+      transport: transportWith({
+        connect: never,
+        close: () => {
+          closeCalled = true;
+          return never();
+        },
+      }),
+      deliveryTimeoutMs: 200,
+    });
+    const sent = rejection(producer.send({ topic: "t", value: 1 }));
+    const started = performance.now();
+    await producer.close({ timeoutMs: 400 });
+    const elapsed = performance.now() - started;
+    expect(closeCalled).toBe(true);
+    expect((await sent).code).toBe("TIMEOUT");
+    expect(elapsed).toBeGreaterThanOrEqual(390);
+    expect(elapsed).toBeLessThan(400 + SLACK_MS);
+  });
+});
