@@ -1,4 +1,5 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
+import { OutboundError } from "@outbound/core";
 import { apiVersionsV3, Connection, type SASLOptions, type Writer } from "@platformatic/kafka";
 
 /** How to open a connection to any broker of the cluster. */
@@ -57,11 +58,16 @@ export class BrokerConnection {
     connection.on("error", closed);
   }
 
-  /** Connects, authenticates and asks for the broker's API versions. Rejects with the client's error. */
+  /**
+   * Connects, authenticates and asks for the broker's API versions. Rejects with the client's
+   * error, or at once when `closing` aborts: a broker that accepts and never answers would
+   * otherwise hold the transport's close() for the whole connect timeout.
+   */
   static async open(
     address: BrokerAddress,
     nodeId: number | undefined,
     settings: ConnectionSettings,
+    closing?: AbortSignal,
   ): Promise<BrokerConnection> {
     const connection = new Connection(settings.clientId, {
       connectTimeout: settings.connectTimeoutMs,
@@ -73,9 +79,19 @@ export class BrokerConnection {
     });
     // Errors after the connection is up are reported through requests and "close".
     connection.on("error", () => undefined);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new OutboundError("CLOSED", "transport is closed", { transport: "kafka" }));
+      if (closing?.aborted) onAbort();
+      else closing?.addEventListener("abort", onAbort, { once: true });
+    });
+    aborted.catch(() => undefined);
     try {
-      await connection.connect(address.host, address.port);
-      const answer = (await apiVersionsV3.api.async(connection, SOFTWARE_NAME, SOFTWARE_VERSION)) as {
+      await Promise.race([connection.connect(address.host, address.port), aborted]);
+      const answer = (await Promise.race([
+        apiVersionsV3.api.async(connection, SOFTWARE_NAME, SOFTWARE_VERSION),
+        aborted,
+      ])) as {
         apiKeys: { apiKey: number; minVersion: number; maxVersion: number }[];
       };
       const ranges: VersionRanges = new Map();
@@ -86,6 +102,8 @@ export class BrokerConnection {
       connection.socket?.destroy();
       await connection.close().catch(() => undefined);
       throw error;
+    } finally {
+      if (onAbort) closing?.removeEventListener("abort", onAbort);
     }
   }
 

@@ -63,6 +63,8 @@ export class Cluster {
   #refreshTopics = new Set<string>();
   #lastRefresh = 0;
   #closed = false;
+  /** Aborted by close(), so connections still dialling give up at once. */
+  readonly #closing = new AbortController();
   /** Called when a refresh changed leaders, so waiting batches can be routed again. */
   onChange: () => void = () => {};
 
@@ -250,7 +252,7 @@ export class Cluster {
     if (existing) return existing;
     const address = this.#brokers.get(nodeId);
     if (!address) return Promise.reject(new Error(`broker ${nodeId} is not in the cluster metadata`));
-    const opening = BrokerConnection.open(address, nodeId, this.#options.settings).then(
+    const opening = BrokerConnection.open(address, nodeId, this.#options.settings, this.#closing.signal).then(
       (connection) => {
         this.#connectFailures.delete(nodeId);
         this.#ready.set(nodeId, connection);
@@ -314,7 +316,7 @@ export class Cluster {
       for (const { address, nodeId } of candidates) {
         if (this.#closed) throw closedError();
         try {
-          return await BrokerConnection.open(address, nodeId, this.#options.settings);
+          return await BrokerConnection.open(address, nodeId, this.#options.settings, this.#closing.signal);
         } catch (error) {
           last = error;
           this.#options.logger.debug(
@@ -347,6 +349,7 @@ export class Cluster {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort();
     const all = [...this.#connections.values(), ...(this.#bootstrap ? [this.#bootstrap] : [])];
     this.#connections.clear();
     await Promise.all(

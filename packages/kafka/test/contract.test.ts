@@ -8,6 +8,7 @@ defineTransportContract({
   name: "kafka",
   transport: () => kafkaSubject.transport({ proxyPort: 19292 }),
   probe: () => createKafkaContractProbe(19292),
+  unresponsive: ({ host, port }) => kafkaSubject.transport({ brokers: [`${host}:${port}`] }),
   additionalTests: kafkaContractAdditionalTests,
 });
 

@@ -336,6 +336,17 @@ export class KafkajsTransport implements Transport {
       kind: "unknown-outcome",
     });
     for (const fail of [...this.#pending]) fail(closing);
+    const dialling = this.#connection.inProgress;
+    if (dialling) {
+      // kafkajs cannot abort a connect, and disconnect() waits for it: against a broker that
+      // accepts and never answers that is the whole connect timeout. Disconnect once it ends
+      // (a failed attempt has disconnected itself).
+      dialling.then(
+        () => this.#disconnectQuietly(),
+        () => undefined,
+      );
+      return;
+    }
     await this.#disconnectQuietly();
   }
 

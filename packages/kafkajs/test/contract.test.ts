@@ -14,5 +14,6 @@ defineTransportContract({
   transport: () =>
     kafkajsTransport({ brokers: [brokerEndpoints().kafka], socketFactory: proxiedSocketFactory(PROXY_PORT) }),
   probe: () => createKafkaContractProbe(PROXY_PORT),
+  unresponsive: ({ host, port }) => kafkajsTransport({ brokers: [`${host}:${port}`] }),
   additionalTests: kafkaContractAdditionalTests,
 });

@@ -16,4 +16,6 @@ defineTransportContract({
   name: "pulsar",
   transport: () => pulsarTransport({ serviceUrl: serviceUrl(), operationTimeoutMs: 15_000 }),
   probe: () => createPulsarProbe(),
+  unresponsive: ({ host, port }) =>
+    pulsarTransport({ serviceUrl: `pulsar://${host}:${port}`, operationTimeoutMs: 15_000 }),
 });

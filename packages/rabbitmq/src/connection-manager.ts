@@ -113,8 +113,9 @@ export class ConnectionManager {
    */
   async close(): Promise<void> {
     this.shuttingDown = true;
-    const opening = this.opening;
-    if (opening) await opening.catch(() => undefined);
+    // A connect still in progress is not waited for: amqplib cannot abort it, and a broker that
+    // accepts and never answers would hold close() for the whole connect timeout. open() sees
+    // shuttingDown when it finishes and closes what it opened.
     const publisher = this.publisherChannel;
     if (!this.blocked) await withinMs(CLOSE_STEP_MS, publisher?.close());
     const model = this.model;

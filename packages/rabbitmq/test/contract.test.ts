@@ -18,4 +18,5 @@ defineTransportContract({
   name: "rabbitmq",
   transport: () => rabbitmqTransport({ url: proxy.urlFor(vhost) }),
   probe: () => createRabbitProbe({ url, vhost, destination: "exchange", stall: proxy.stall }),
+  unresponsive: ({ host, port }) => rabbitmqTransport({ url: `amqp://guest:guest@${host}:${port}/` }),
 });

@@ -1,4 +1,5 @@
 import type { OutboundError } from "@outbound/core";
+import { pulsarError } from "../errors.js";
 import { Connection, type ConnectionSettings } from "./connection.js";
 import type { BrokerAddress } from "./service-url.js";
 
@@ -12,6 +13,8 @@ export type PoolSettings = Omit<ConnectionSettings, "physical" | "logical">;
 export class ConnectionPool {
   private readonly settings: PoolSettings;
   private readonly connections = new Map<string, Promise<Connection>>();
+  /** Connections still dialling: close() ends them, not waits out their connect timeout. */
+  private readonly dialing = new Set<Connection>();
   private closed = false;
 
   constructor(settings: PoolSettings) {
@@ -20,17 +23,21 @@ export class ConnectionPool {
 
   /** The open connection to `logical` through `physical`, dialing it when there is none. */
   get(logical: BrokerAddress, physical: BrokerAddress = logical): Promise<Connection> {
+    if (this.closed) return Promise.reject(pulsarError("CLOSED", "the client is closed"));
     const key = `${logical.url}|${physical.url}`;
     const existing = this.connections.get(key);
     if (existing) return existing;
     const connection = new Connection({ ...this.settings, logical, physical });
+    this.dialing.add(connection);
     const opening = connection.open().then(
       () => {
+        this.dialing.delete(connection);
         connection.onClose(() => this.forget(key, opening));
         if (this.closed) connection.close();
         return connection;
       },
       (error: OutboundError) => {
+        this.dialing.delete(connection);
         this.forget(key, opening);
         throw error;
       },
@@ -46,6 +53,8 @@ export class ConnectionPool {
   /** Closes every connection; producers on them see `onConnectionLost`. */
   async close(): Promise<void> {
     this.closed = true;
+    // A broker that accepts and never answers would hold close() for the connect timeout.
+    for (const connection of this.dialing) connection.close();
     const all = [...this.connections.values()];
     this.connections.clear();
     const settled = await Promise.allSettled(all);
