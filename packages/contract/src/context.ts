@@ -1,4 +1,10 @@
-import { type Capabilities, createProducer, type Producer, type ProducerConfig } from "@outbound/core";
+import {
+  type Capabilities,
+  createProducer,
+  type Producer,
+  type ProducerConfig,
+  type Transport,
+} from "@outbound/core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { TransportContractOptions } from "./options.js";
 import type { Probe, ProbedMessage } from "./probe.js";
@@ -13,11 +19,13 @@ export interface ContractContext {
   probe(): Probe;
   /** A fresh destination for the calling test, created through the probe. */
   topic(options?: { partitions?: number; fifo?: boolean }): Promise<string>;
+  /** The suite's `unresponsive` option: a transport aimed at a server that never answers. */
+  readonly unresponsive?: TransportContractOptions["unresponsive"];
   /**
-   * A producer over a fresh transport, with the suite's `producerConfig` and then `overrides`.
-   * Closed after the test.
+   * A producer over a fresh transport (or `transport`, when given), with the suite's
+   * `producerConfig` and then `overrides`. Closed after the test.
    */
-  producer(overrides?: Omit<ProducerConfig, "transport" | "url">): Promise<Producer>;
+  producer(overrides?: Omit<ProducerConfig, "transport" | "url">, transport?: Transport): Promise<Producer>;
   /** Reads up to `count` messages, waiting up to the read timeout for them. */
   read(topic: string, count: number, timeoutMs?: number): Promise<ProbedMessage[]>;
   /**
@@ -73,8 +81,9 @@ export function createContractContext(
       await currentProbe().createTopic(name, { partitions, fifo });
       return name;
     },
-    async producer(overrides = {}) {
-      const transport = await options.transport();
+    ...(options.unresponsive ? { unresponsive: options.unresponsive } : {}),
+    async producer(overrides = {}, given) {
+      const transport = given ?? (await options.transport());
       const producer = createProducer({ ...options.producerConfig, ...overrides, transport });
       producers.push(producer);
       return producer;

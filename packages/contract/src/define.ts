@@ -4,6 +4,7 @@ import { type ContractContext, createContractContext } from "./context.js";
 import { ackTests } from "./groups/acks.js";
 import { badInputTests } from "./groups/bad-input.js";
 import { deadLetterTests } from "./groups/dead-letter.js";
+import { deadlineTests } from "./groups/deadlines.js";
 import { deliveryTests } from "./groups/delivery.js";
 import { fidelityTests } from "./groups/fidelity.js";
 import { flushCloseTests } from "./groups/flush-close.js";
@@ -30,6 +31,7 @@ const GROUPS: Record<ContractGroup, (context: ContractContext) => void> = {
   "dead-letter": deadLetterTests,
   tracing: tracingTests,
   "schema-fidelity": schemaFidelityTests,
+  deadlines: deadlineTests,
 };
 
 function capabilitiesOf(options: TransportContractOptions): Capabilities {

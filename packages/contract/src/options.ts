@@ -17,6 +17,7 @@ export const CONTRACT_GROUPS = [
   "dead-letter",
   "tracing",
   "schema-fidelity",
+  "deadlines",
 ] as const;
 
 export type ContractGroup = (typeof CONTRACT_GROUPS)[number];
@@ -37,6 +38,12 @@ export interface TransportContractOptions {
   producerConfig?: Omit<ProducerConfig, "transport" | "url">;
   /** More tests, defined inside the suite with the same context. */
   additionalTests?: (context: ContractContext) => void;
+  /**
+   * A transport aimed at `address`, where a server the suite started accepts connections and
+   * never answers: how the deadline group proves that connect honours `deliveryTimeoutMs`.
+   * Omit it for a transport with no network (memory); that test then skips with the reason.
+   */
+  unresponsive?: (address: { host: string; port: number }) => Transport;
   /** Groups to leave out, each with the reason shown in the test report. */
   skip?: Partial<Record<ContractGroup, string>>;
   /** Destination names with rules of their own (SQS FIFO queues end in `.fifo`). Default: unchanged. */

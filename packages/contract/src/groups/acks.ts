@@ -1,4 +1,4 @@
-import type { Acks } from "@outbound/core";
+import { type Acks, OutboundError } from "@outbound/core";
 import { expect, it } from "vitest";
 import { asText } from "../bytes.js";
 import type { ContractContext } from "../context.js";
@@ -77,5 +77,35 @@ export function ackTests(ctx: ContractContext): void {
     expect(events.toSorted()).toEqual(["ack:ok-1", "ack:ok-2", "failure:MESSAGE_TOO_LARGE"]);
     expect(producer.metrics()).toMatchObject({ acked: 2, failed: 1, pending: 0 });
     expect(await ctx.read(topic, 2)).toHaveLength(2);
+  });
+
+  it("ack and failure listeners that throw change no message's fate: each settles once and is stored once", async () => {
+    // A throwing listener used to hang batches, re-send acknowledged messages (9 and 15 stored
+    // for 5 sent) or crash the process. It is reported on callbackError and nothing else.
+    const topic = await ctx.topic();
+    const producer = await ctx.producer({ serializer: "string" });
+    const contained: string[] = [];
+    producer.on("ack", () => {
+      throw new Error("ack listener bug");
+    });
+    producer.on("failure", () => {
+      throw new Error("failure listener bug");
+    });
+    producer.on("callbackError", (e) => contained.push(e.callback));
+    const values = ["1", "2", "3", "4", "5"];
+    const settled = await producer.sendMany([
+      ...values.map((value) => ({ topic, value })),
+      { topic, value: "x".repeat(caps.maxMessageBytes + 1) },
+    ]);
+    expect(settled.map((s) => s.status)).toEqual([...values.map(() => "fulfilled"), "rejected"]);
+    const failed = settled[values.length];
+    expect(failed?.status === "rejected" && failed.reason).toBeInstanceOf(OutboundError);
+    expect(failed?.status === "rejected" && failed.reason.code).toBe("MESSAGE_TOO_LARGE");
+    expect(contained.toSorted()).toEqual(
+      [...values.map(() => "ack listener"), "failure listener"].toSorted(),
+    );
+    expect(producer.metrics()).toMatchObject({ acked: 5, failed: 1, callbackErrors: 6 });
+    const arrived = (await ctx.readSettled(topic, values.length)).map((m) => asText(m.value));
+    expect(arrived.toSorted()).toEqual(values);
   });
 }

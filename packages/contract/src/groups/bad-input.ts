@@ -16,6 +16,35 @@ const circular = (): unknown => {
   return value;
 };
 
+/** A message whose `topic` getter throws: reading it must not throw out of send(). */
+const throwingTopic = (): unknown => ({
+  get topic(): string {
+    throw new Error("topic getter failed");
+  },
+  value: 1,
+});
+
+/** A Proxy that throws on every read, as a half-built ORM object might. */
+const throwingProxy = (): unknown =>
+  new Proxy(
+    {},
+    {
+      get() {
+        throw new Error("proxy read failed");
+      },
+    },
+  );
+
+const throwingHeader = (topic: string): unknown => ({
+  topic,
+  value: 1,
+  headers: {
+    get "trace-id"(): string {
+      throw new Error("header getter failed");
+    },
+  },
+});
+
 const CASES: BadCase[] = [
   { name: "null instead of a message", message: () => null, codes: ["INVALID_MESSAGE"] },
   { name: "a string instead of a message", message: () => "hello", codes: ["INVALID_MESSAGE"] },
@@ -58,6 +87,44 @@ const CASES: BadCase[] = [
     message: (topic) => ({ topic, value: 1, timestamp: Number.NaN }),
     codes: ["INVALID_MESSAGE"],
   },
+  {
+    // Kept exactly or refused: Pulsar stores event time as a 64-bit integer, so a larger one
+    // would be stored modulo 2^64 while the delivery report claimed the original.
+    name: "a timestamp beyond the year 275760",
+    message: (topic) => ({ topic, value: 1, timestamp: 1e20 }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  {
+    name: "a timestamp of 2^63",
+    message: (topic) => ({ topic, value: 1, timestamp: 2 ** 63 }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  {
+    name: "a fractional timestamp",
+    message: (topic) => ({ topic, value: 1, timestamp: 1.5 }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  {
+    // Headers as a Map used to resolve with the headers silently gone.
+    name: "headers as a Map",
+    message: (topic) => ({ topic, value: 1, headers: new Map([["trace-id", "abc"]]) }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  {
+    // UTF-8 has no encoding for a lone surrogate: "\uD800" and "\uDBFF" would both be stored
+    // as EF BF BD, two keys made one.
+    name: "a lone surrogate in the key",
+    message: (topic) => ({ topic, value: 1, key: "\uD800" }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  {
+    name: "a lone surrogate in a header value",
+    message: (topic) => ({ topic, value: 1, headers: { h: "x\uDC00" } }),
+    codes: ["INVALID_MESSAGE"],
+  },
+  { name: "a topic getter that throws", message: throwingTopic, codes: ["INVALID_MESSAGE"] },
+  { name: "a Proxy that throws on every read", message: throwingProxy, codes: ["INVALID_MESSAGE"] },
+  { name: "a header getter that throws", message: throwingHeader, codes: ["INVALID_MESSAGE"] },
   { name: "an empty id", message: (topic) => ({ topic, value: 1, id: "" }), codes: ["INVALID_MESSAGE"] },
   {
     name: "a negative delayMs",

@@ -48,6 +48,15 @@ export function fidelityTests(ctx: ContractContext): void {
     expect(carried === undefined ? undefined : asText(carried)).toBe("application/json");
   });
 
+  it("a Buffer value under the default JSON serializer arrives as its own bytes, as application/octet-stream", async () => {
+    // JSON.stringify would store {"type":"Buffer","data":[...]}: bytes are never re-encoded.
+    const value = Buffer.from([0, 1, 2, 127, 128, 254, 255]);
+    const { probed } = await sendOne(ctx, {}, { value });
+    expect(hex(probed.value)).toBe(hex(value));
+    const carried = probed.contentType ?? probed.headers["content-type"];
+    expect(carried === undefined ? undefined : asText(carried)).toBe("application/octet-stream");
+  });
+
   itWhen(caps.keyOrdering !== "none", "keys do not reach this broker")(
     "a unicode key arrives byte-exact",
     async () => {
