@@ -143,4 +143,34 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
       await transport.close();
     }
   });
+
+  it.each(["exchange", "queue"] as const)(
+    "a %s name over AMQP's 255 bytes, with declare, is INVALID_MESSAGE at once, not retried to the deadline",
+    async (destination) => {
+      // It used to be retried as BROKER_UNAVAILABLE until deliveryTimeoutMs: the broker closes the
+      // channel on a name it cannot read, which looked like a lost connection.
+      const producer = createProducer({
+        transport: rabbitmqTransport({ url: vhost.url, destination, declare: { queues: true } }),
+        serializer: "string",
+        deliveryTimeoutMs: 20_000,
+      });
+      try {
+        await producer.connect();
+        const started = performance.now();
+        const settled = await producer.sendMany([
+          { topic: `${unique()}-${"n".repeat(300)}`, value: "too long a name" },
+          { topic: unique(), value: "a fine name" },
+        ]);
+        const elapsed = performance.now() - started;
+        expect(settled[0]?.status).toBe("rejected");
+        const reason = settled[0]?.status === "rejected" ? settled[0].reason : undefined;
+        expect(reason).toMatchObject({ code: "INVALID_MESSAGE", kind: "terminal" });
+        expect(String(reason?.message)).toMatch(/255/);
+        expect(settled[1]?.status, String(settled[1]?.status === "rejected" && settled[1].reason)).toBe("fulfilled");
+        expect(elapsed).toBeLessThan(5_000);
+      } finally {
+        await producer.close();
+      }
+    },
+  );
 });

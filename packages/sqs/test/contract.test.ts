@@ -15,6 +15,7 @@ defineTransportContract({
     // The suite's FIFO messages carry keys but no ids, so its FIFO queues deduplicate by content.
     return createSqsProbe({ endpoint: sqsEndpoint(), fifoContentBasedDeduplication: true, proxy });
   },
+  unresponsive: ({ host, port }) => testTransport({ endpoint: `http://${host}:${port}` }),
   // Reading back is the slow side of the emulators (moto takes ~0.75 s per ReceiveMessage
   // with hundreds queued); a longer wait only slows tests that would fail anyway.
   readTimeoutMs: 40_000,

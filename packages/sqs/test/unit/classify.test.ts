@@ -58,6 +58,22 @@ describe("classifyRequestError", () => {
     expect(error.kind).toBe("unknown-outcome");
   });
 
+  it.each([
+    ["an unanswered lookup", sdkError("TimeoutError"), "TIMEOUT"],
+    ["a reset lookup", sdkError("Error", undefined, undefined, { code: "ECONNRESET" }), "BROKER_UNAVAILABLE"],
+    ["a 500 on a lookup", sdkError("InternalError", 500, "server"), "BROKER_UNAVAILABLE"],
+  ])("%s stores nothing: retriable, and never says SQS may hold the messages", (_, cause, code) => {
+    const error = classifyRequestError(cause, {
+      ...context,
+      action: 'GetQueueUrl for "q"',
+      stores: false,
+    });
+    expect(error.code).toBe(code);
+    expect(error.kind).toBe("retriable");
+    expect(error.message).not.toMatch(/may hold/i);
+    if (code === "TIMEOUT") expect(error.message).toContain("nothing was sent");
+  });
+
   it("scrubs credentials from messages", () => {
     const error = classifyRequestError(
       Object.assign(new Error("The key AKIAEXAMPLE1234 with sekret is invalid"), {
