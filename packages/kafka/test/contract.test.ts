@@ -16,4 +16,6 @@ defineTransportContract({
   name: "kafka (idempotent: false)",
   transport: () => kafkaSubject.transport({ proxyPort: 19294, idempotent: false }),
   probe: () => createKafkaContractProbe(19294),
+  unresponsive: ({ host, port }) =>
+    kafkaSubject.transport({ brokers: [`${host}:${port}`], idempotent: false }),
 });
