@@ -166,7 +166,9 @@ describe("rabbitmq: unroutable messages (mandatory + basic.return)", () => {
         const reason = settled[0]?.status === "rejected" ? settled[0].reason : undefined;
         expect(reason).toMatchObject({ code: "INVALID_MESSAGE", kind: "terminal" });
         expect(String(reason?.message)).toMatch(/255/);
-        expect(settled[1]?.status, String(settled[1]?.status === "rejected" && settled[1].reason)).toBe("fulfilled");
+        expect(settled[1]?.status, String(settled[1]?.status === "rejected" && settled[1].reason)).toBe(
+          "fulfilled",
+        );
         expect(elapsed).toBeLessThan(5_000);
       } finally {
         await producer.close();
