@@ -39,3 +39,27 @@ it("transport options under `memory` reach the broker", async () => {
     await producer.close({ timeoutMs: 1_000 });
   }
 });
+
+it("capabilities are known once connected, and partitions() reports the broker's count", async () => {
+  const producer = createProducer({
+    url: `memory://${name}?partitions=5`,
+    memory: { maxMessageBytes: 4096 },
+  });
+  try {
+    expect(producer.capabilities).toBeUndefined();
+    expect(await producer.partitions("orders")).toBe(5);
+    expect(producer.capabilities).toMatchObject({ maxMessageBytes: 4096, partitioned: true });
+  } finally {
+    await producer.close({ timeoutMs: 1_000 });
+  }
+});
+
+it("partitions() of a topic that does not exist rejects with UNKNOWN_DESTINATION", async () => {
+  const producer = createProducer({ url: `memory://${name}?autoCreateTopics=false` });
+  try {
+    await expect(producer.partitions("missing")).rejects.toMatchObject({ code: "UNKNOWN_DESTINATION" });
+    await expect(producer.partitions("")).rejects.toMatchObject({ code: "INVALID_MESSAGE" });
+  } finally {
+    await producer.close({ timeoutMs: 1_000 });
+  }
+});

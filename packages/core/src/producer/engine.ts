@@ -1397,6 +1397,31 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return describeConfig(this.parts.parsed);
   }
 
+  get capabilities(): Capabilities | undefined {
+    return this.caps;
+  }
+
+  async partitions(topic: string): Promise<number> {
+    if (typeof topic !== "string" || topic.length === 0) {
+      throw new OutboundError("INVALID_MESSAGE", "topic must be a non-empty string", {
+        transport: this.transportName,
+      });
+    }
+    const deadline = performance.now() + this.deliveryTimeoutMs;
+    // The same promise a send makes: the answer within deliveryTimeoutMs, whatever the broker does.
+    const lookup = this.connect().then(() => this.partitionCache!.get(topic, deadline));
+    try {
+      return await withTimeout(lookup, this.deliveryTimeoutMs);
+    } catch (error) {
+      if (error instanceof OutboundError) throw error;
+      throw new OutboundError(
+        "TIMEOUT",
+        `no partition count for ${topic} within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms)`,
+        { transport: this.transportName, kind: "retriable", cause: this.lastConnectError ?? error },
+      );
+    }
+  }
+
   /** Emits to the user's listeners, each contained: see {@link UserCode}. */
   private emitIf<E extends "failure" | "backpressure">(event: E, payload: ProducerEvents[E]): void {
     if (this.listenerCount(event) > 0) this.userCode.emit(event, payload, `${event} listener`);

@@ -1,6 +1,7 @@
 import type { OutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage } from "../message/index.js";
 import type { ProducerMetrics } from "../metrics/index.js";
+import type { Capabilities } from "../transport/capabilities.js";
 import type { CallbackError } from "./user-code.js";
 
 export type SendSettled =
@@ -74,6 +75,17 @@ export interface Producer {
   metrics(): ProducerMetrics;
   on<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this;
   off<E extends ProducerEventName>(event: E, listener: (payload: ProducerEvents[E]) => void): this;
+  /**
+   * What the transport can do and its limits (message size, headers, dedup, delay, acks). Known
+   * once the producer has connected (`connect()` or a first send); `undefined` before.
+   */
+  readonly capabilities: Capabilities | undefined;
+  /**
+   * Partition count of a destination, connecting first if needed; 1 where the broker has no
+   * partitions. Rejects with `UNKNOWN_DESTINATION` when it does not exist, or within
+   * `deliveryTimeoutMs` when the broker does not answer.
+   */
+  partitions(topic: string): Promise<number>;
   /** The effective config, with credentials masked. */
   describeConfig(): Record<string, unknown>;
   readonly transportName: string;
