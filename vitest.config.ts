@@ -40,7 +40,8 @@ function transportProject(name: (typeof transports)[number]): TestProjectInlineC
       include: [`packages/${name}/test/**/*.test.ts`, `packages/*/test/integration/${name}-*.test.ts`],
       exclude: [`packages/${name}/test/unit/**`],
       // Brings the broker (and toxiproxy) up when it is not already running.
-      globalSetup: [`tools/brokers/setup/${brokerOf[name]}.mjs`],
+      // The CLI's broker tests run its built binary: built once, before any file.
+      globalSetup: [`tools/brokers/setup/${brokerOf[name]}.mjs`, "packages/cli/test/build-cli.setup.ts"],
       // Files share one broker, and some restart it or cut its connections: one file at a time.
       fileParallelism: false,
       // Before the fault matrix (group 1), which kills and stops brokers.
@@ -67,6 +68,8 @@ export default defineConfig({
           ],
           // Integration tests need a broker; they run in that broker's project.
           exclude: ["packages/*/test/integration/**"],
+          // The CLI's tests run its built binary: built once, before any file.
+          globalSetup: ["packages/cli/test/build-cli.setup.ts"],
           testTimeout: 20_000,
         },
       },

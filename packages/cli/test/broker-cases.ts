@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Probe } from "@outbound/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli } from "./run-cli.js";
+import { runCli } from "./run-cli.js";
 
 export interface BrokerCase {
   name: string;
@@ -22,7 +22,6 @@ export function cliBrokerTests(c: BrokerCase): void {
   describe(`outbound CLI on ${c.name}`, () => {
     let probe: Probe;
     beforeAll(async () => {
-      buildCli();
       probe = await c.probe();
     }, 180_000);
     afterAll(async () => {

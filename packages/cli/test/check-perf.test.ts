@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli } from "./run-cli.js";
-
-beforeAll(buildCli, 180_000);
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
 
 describe("outbound check", () => {
   it("prints the transport's characteristics and the topic's partition count", async () => {

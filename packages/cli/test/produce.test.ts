@@ -1,13 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
 
 // The memory broker lives in the CLI's own process, so these read back through the delivery
 // reports; the broker tests (test/integration) read back with each broker's own client.
-beforeAll(buildCli, 180_000);
-
 const dir = mkdtempSync(join(tmpdir(), "outbound-cli-"));
 const file = (name: string, text: string) => {
   const path = join(dir, name);

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, CLI_BIN } from "./run-cli.js";
+import { describe, expect, it } from "vitest";
+import { CLI_BIN } from "./run-cli.js";
 
 /** tmux gives the CLI a real terminal and lets the test read the screen as a user sees it. */
 function hasTmux(): boolean {
@@ -17,8 +17,6 @@ const session = `outbound-cli-${process.pid}`;
 
 // .ci/run installs tmux; a developer machine without it skips this one test, and says so here.
 describe.skipIf(!hasTmux())("perf's progress line on a terminal (tmux)", () => {
-  beforeAll(buildCli, 180_000);
-
   it("is one line rewritten in place while it runs, and the summary stays after it", async () => {
     const command = `${process.execPath} ${CLI_BIN} perf --url memory:// --topic p --duration 3s --interval 200ms --rate 2000; sleep 30`;
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "20", command);

@@ -5,8 +5,8 @@ const repo = fileURLToPath(new URL("../../../", import.meta.url));
 export const CLI_BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 
 /**
- * Builds the CLI and what it imports (turbo's cache makes this a no-op when nothing changed), so
- * the tests run the binary a user runs, not the sources.
+ * Builds the CLI and what it imports, so the tests run the binary a user runs, not the sources.
+ * Called by the global setup (build-cli.setup.ts), never from a test file.
  */
 export function buildCli(): void {
   execFileSync(

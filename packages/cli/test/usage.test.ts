@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { buildCli, runCli } from "./run-cli.js";
-
-beforeAll(buildCli, 180_000);
+import { describe, expect, it } from "vitest";
+import { runCli } from "./run-cli.js";
 
 /** One line on stderr, no stack trace, exit 2. */
 function expectUsageError(r: { status: number | null; stderr: string; stdout: string }, pattern: RegExp) {
