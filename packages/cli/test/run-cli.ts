@@ -40,35 +40,28 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs `outbound ...args` as a subprocess with the same Node as the tests, `input` on stdin. */
-export function runCli(
+export async function runCli(
   args: string[],
   options: { input?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
-      env: cleanEnv(options.env),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+  const run = startCli(args, options.env);
+  run.child.stdin.end(options.input ?? "");
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill("SIGKILL");
+      const { stdout, stderr } = run.output();
       reject(
-        new Error(
-          `outbound ${args.join(" ")} did not exit within ${options.timeoutMs ?? 30_000} ms\n${stdout}\n${stderr}`,
-        ),
+        new Error(`outbound ${args.join(" ")} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`),
       );
-    }, options.timeoutMs ?? 30_000);
-    child.on("error", reject);
-    child.on("close", (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, ms: performance.now() - started });
-    });
-    child.stdin.end(options.input ?? "");
+    }, timeoutMs);
   });
+  try {
+    return await Promise.race([run.exited, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Starts `outbound ...args` and hands back the child, for tests that signal it mid-run. */
@@ -81,8 +74,9 @@ export function startCli(args: string[], env: Record<string, string> = {}) {
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const exited = new Promise<CliResult>((resolve) => {
-    const started = performance.now();
+  const started = performance.now();
+  const exited = new Promise<CliResult>((resolve, reject) => {
+    child.on("error", reject);
     child.on("close", (status, signal) =>
       resolve({ status, signal, stdout, stderr, ms: performance.now() - started }),
     );
