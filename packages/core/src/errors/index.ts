@@ -6,3 +6,4 @@ export {
   type OutboundErrorOptions,
   toOutboundError,
 } from "./outbound-error.js";
+export { isRetried, RETRIED_KINDS } from "./retried-kinds.js";

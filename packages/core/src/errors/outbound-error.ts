@@ -47,7 +47,11 @@ export class OutboundError extends Error {
     this.deadLetter = options.deadLetter;
   }
 
-  /** True when the engine may send the message again. */
+  /**
+   * True when sending the message again cannot store it twice: the broker stored nothing
+   * (`retriable`) or refused to take it yet (`throttled`). The producer itself also retries
+   * `unknown-outcome` failures; see `RETRIED_KINDS`.
+   */
   get retriable(): boolean {
     return this.kind === "retriable" || this.kind === "throttled";
   }

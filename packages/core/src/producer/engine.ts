@@ -7,7 +7,7 @@ import {
   fileDeadLetterSink,
   producerDeadLetterSink,
 } from "../dead-letter/index.js";
-import { type DeadLetterOutcome, OutboundError, toOutboundError } from "../errors/index.js";
+import { type DeadLetterOutcome, isRetried, OutboundError, toOutboundError } from "../errors/index.js";
 import type { Logger } from "../logging/index.js";
 import { silentLogger } from "../logging/index.js";
 import type {
@@ -84,8 +84,6 @@ const BYTES_UNDER_JSON: RawSend = { contentType: "application/octet-stream", dea
  * loop per record.
  */
 const DEADLINE_TICK_MS = 2;
-
-const RETRYABLE_KINDS = new Set(["retriable", "throttled", "unknown-outcome"]);
 
 /**
  * The producer engine: validation, serialization, partitioning, the bounded buffer, per-partition
@@ -201,7 +199,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         });
         this.lastConnectError = e;
         const delay = backoffDelay(this.options.retry, attempt);
-        if (!e.retriable || performance.now() + delay >= deadline || this.closing) throw e;
+        if (!isRetried(e) || performance.now() + delay >= deadline || this.closing) throw e;
         this.logger.warn(
           { transport: transport.name, attempt, error: e.message },
           "connect failed, retrying",
@@ -907,16 +905,14 @@ export class ProducerEngine extends EventEmitter implements Producer {
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
     p.lastError = e;
     p.firstFailureAt ??= Date.now();
+    // The one draw for this retry: the deadline check and the wait use the same delay.
     const nextDelay = backoffDelay(this.options.retry, p.attempt);
-    if (
-      RETRYABLE_KINDS.has(e.kind) &&
-      !this.forced &&
-      now + nextDelay < p.startedAt + this.deliveryTimeoutMs
-    ) {
+    if (isRetried(e) && !this.forced && now + nextDelay < p.startedAt + this.deliveryTimeoutMs) {
+      p.retryDelayMs = nextDelay;
       retry.push(p);
       return;
     }
-    if (RETRYABLE_KINDS.has(e.kind) && now + nextDelay >= p.startedAt + this.deliveryTimeoutMs) {
+    if (isRetried(e) && now + nextDelay >= p.startedAt + this.deliveryTimeoutMs) {
       this.fail(
         p,
         new OutboundError(
@@ -962,11 +958,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private scheduleRetry(lane: Lane, retry: PendingRecord[], now: number): void {
     let attempt = 1;
+    let delay = 0;
     for (const p of retry) {
       p.attempt++;
       if (p.attempt > attempt) attempt = p.attempt;
+      // The delay each record's deadline check was made with; the lane waits for the longest.
+      if (p.retryDelayMs > delay) delay = p.retryDelayMs;
     }
-    const delay = backoffDelay(this.options.retry, attempt - 1);
     lane.retryAt = Math.max(lane.retryAt, now + delay);
     lane.requeueFront(retry);
     this.countRetries(lane, retry, retry[0]!.lastError!, delay);

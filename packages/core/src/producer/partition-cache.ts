@@ -1,4 +1,4 @@
-import { OutboundError, toOutboundError } from "../errors/index.js";
+import { isRetried, OutboundError, toOutboundError } from "../errors/index.js";
 import type { Transport } from "../transport/index.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
 
@@ -63,7 +63,7 @@ export class PartitionCache {
           context: `could not look up ${topic}`,
         });
         const delay = backoffDelay(this.retry, attempt);
-        if (!e.retriable || performance.now() + delay >= deadline) throw e;
+        if (!isRetried(e) || performance.now() + delay >= deadline) throw e;
         await new Promise((r) => setTimeout(r, delay));
       }
     }

@@ -26,6 +26,8 @@ export class PendingRecord implements OutboundRecord {
   id: string | undefined;
   delayMs: number | undefined;
   attempt = 1;
+  /** The backoff drawn when the last failure was judged retriable within the deadline. */
+  retryDelayMs = 0;
   /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
   sizeBytes = -1;
 

@@ -12,7 +12,7 @@ import {
   type RecordResult,
   type SendContext,
 } from "@outbound/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type MemoryTransport, memoryTransport } from "../../src/index.js";
 import { rejection } from "./rejection.js";
 
@@ -195,6 +195,31 @@ describe("retries", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(115);
     expect(broker.count("t")).toBe(1);
     expect(producer.metrics().retries).toBe(2);
+  });
+
+  it("draws the backoff once: the delay checked against the deadline is the delay waited", async () => {
+    // Jitter 0.9 around 400 ms: a draw lands anywhere in 40..760 ms. Draws alternate between the
+    // lowest and the highest, so two draws per retry would check 40 ms against the 600 ms
+    // deadline, then wait 760 ms and time out; one draw retries after 40 ms and delivers.
+    let draws = 0;
+    const random = vi.spyOn(Math, "random").mockImplementation(() => (draws++ % 2 === 0 ? 0 : 0.999));
+    try {
+      const { broker, producer } = setup({
+        retry: { initialMs: 400, maxMs: 400, jitter: 0.9 },
+        deliveryTimeoutMs: 600,
+        requestTimeoutMs: 500,
+      });
+      await producer.connect();
+      const delays: number[] = [];
+      producer.on("retry", (e) => delays.push(e.delayMs));
+      broker.faults.failNext(1, { code: "BROKER_UNAVAILABLE", kind: "retriable" });
+      const report = await producer.send({ topic: "t", key: "k", value: "v" });
+      expect(report.attempts).toBe(2);
+      expect(delays).toEqual([40]);
+      expect(draws).toBe(1);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it("does not retry terminal errors", async () => {
