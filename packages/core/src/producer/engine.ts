@@ -1232,6 +1232,20 @@ export class ProducerEngine extends EventEmitter implements Producer {
         requestTimeoutMs: this.options.requestTimeoutMs,
         retry: this.options.retry,
       },
+      {
+        accepted: () => {
+          this.metricsRecorder.sent++;
+        },
+        settled: (record, report, error) => {
+          if (report) {
+            this.metricsRecorder.acked++;
+            this.metricsRecorder.latency.record(report.latencyMs);
+          } else {
+            this.metricsRecorder.failed++;
+          }
+          this.telemetry?.ended((record as PendingRecord).span, record.topic, report, error);
+        },
+      },
     );
     let result: T;
     try {
@@ -1244,23 +1258,36 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return result;
   }
 
-  /** Checks, serializes and partitions a message for a transaction, outside the lanes. */
+  /**
+   * Checks, serializes and partitions a message for a transaction, outside the lanes. A message
+   * refused here is counted and its span ended like any refused send (without a dead letter: the
+   * transaction fails instead).
+   */
   private async prepareTransactional(message: OutboundMessage): Promise<OutboundRecord> {
-    const value = readValue(message, this.transportName);
-    const raw = this.rawFor(value);
-    const record = readMessage(
-      message,
-      this.caps!,
-      this.transportName,
-      raw ? raw.contentType : this.parts.serializer.contentType,
-      true,
-      performance.now(),
-    );
-    const value2 = await this.begin(record, raw, value);
-    const deadline = record.startedAt + this.deliveryTimeoutMs;
-    const count = await this.partitionCache!.get(record.topic, deadline);
-    this.place(record, value2, count);
-    return record;
+    let record: PendingRecord | undefined;
+    try {
+      const value = readValue(message, this.transportName);
+      const raw = this.rawFor(value);
+      record = readMessage(
+        message,
+        this.caps!,
+        this.transportName,
+        raw ? raw.contentType : this.parts.serializer.contentType,
+        true,
+        performance.now(),
+      );
+      const serialized = await this.begin(record, raw, value);
+      const deadline = record.startedAt + this.deliveryTimeoutMs;
+      const count = await this.partitionCache!.get(record.topic, deadline);
+      this.place(record, serialized, count);
+      return record;
+    } catch (error) {
+      const e = toOutboundError(error, "INTERNAL", { transport: this.transportName });
+      this.metricsRecorder.sent++;
+      this.metricsRecorder.failed++;
+      this.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
+      throw e;
+    }
   }
 
   // ---------------------------------------------------------------- flush and close

@@ -8,6 +8,16 @@ const NEVER_ABORTED = new AbortController().signal;
 
 import type { ProducerTransaction } from "./types.js";
 
+/**
+ * What the producer counts and traces of a transaction's messages: the same metrics, spans and
+ * `sent = acked + failed` as every other send. A message counts as acked at commit, not when the
+ * broker first holds it: an aborted transaction's messages are failed, with the reason.
+ */
+export interface TransactionObserver {
+  accepted(record: OutboundRecord): void;
+  settled(record: OutboundRecord, report: DeliveryReport | undefined, error: OutboundError | undefined): void;
+}
+
 interface Staged {
   record: OutboundRecord;
   startedAt: number;
@@ -27,12 +37,15 @@ export class TransactionRun {
   private readonly admissions = new Set<Promise<unknown>>();
   private failure: OutboundError | undefined;
   private finished = false;
+  /** Records the broker holds inside the transaction, settled in the metrics at commit or abort. */
+  private readonly held: { record: OutboundRecord; report: DeliveryReport }[] = [];
 
   constructor(
     private readonly broker: TransportTransaction,
     private readonly transportName: string,
     private readonly prepare: (message: OutboundMessage) => Promise<OutboundRecord>,
     private readonly timing: { deliveryTimeoutMs: number; requestTimeoutMs: number; retry: BackoffPolicy },
+    private readonly observer: TransactionObserver,
   ) {}
 
   readonly handle: ProducerTransaction = {
@@ -51,7 +64,19 @@ export class TransactionRun {
     const admission = this.prepare(message).then(
       (record) =>
         new Promise<DeliveryReport>((resolve, reject) => {
-          this.staged.push({ record, startedAt, resolve, reject });
+          this.observer.accepted(record);
+          this.staged.push({
+            record,
+            startedAt,
+            resolve: (report) => {
+              this.held.push({ record, report });
+              resolve(report);
+            },
+            reject: (error) => {
+              this.observer.settled(record, undefined, error);
+              reject(error);
+            },
+          });
           this.scheduleFlush();
         }),
     );
@@ -153,13 +178,28 @@ export class TransactionRun {
     this.finished = true;
     if (this.failure) {
       await this.broker.abort().catch(() => undefined);
-      throw new OutboundError(this.failure.code, `transaction aborted: ${this.failure.message}`, {
+      const error = new OutboundError(this.failure.code, `transaction aborted: ${this.failure.message}`, {
         kind: "terminal",
         transport: this.transportName,
         cause: this.failure,
       });
+      this.settleHeld(error);
+      throw error;
     }
-    await this.broker.commit();
+    try {
+      await this.broker.commit();
+    } catch (error) {
+      this.settleHeld(toOutboundError(error, "INTERNAL", { transport: this.transportName }));
+      throw error;
+    }
+    this.settleHeld(undefined);
+  }
+
+  /** Ends the held records' spans and counts them: acked at a commit, failed otherwise. */
+  private settleHeld(error: OutboundError | undefined): void {
+    for (const { record, report } of this.held.splice(0)) {
+      this.observer.settled(record, error ? undefined : report, error);
+    }
   }
 
   /** Aborts after the work failed; sends still waiting fail with the reason. */
@@ -172,5 +212,6 @@ export class TransactionRun {
     this.failure ??= error;
     await this.drain().catch(() => undefined);
     await this.broker.abort().catch(() => undefined);
+    this.settleHeld(error);
   }
 }

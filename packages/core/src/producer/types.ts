@@ -35,7 +35,13 @@ export type ProducerEventName = keyof ProducerEvents;
 
 /** What `producer.transaction()` hands to its callback. */
 export interface ProducerTransaction {
-  /** Validates and serializes now (bad input rejects at once); resolves after the commit. */
+  /**
+   * Validates and serializes now (bad input rejects at once). Resolves once the broker holds the
+   * message inside the transaction, not at the commit: awaiting it inside `work` is how a batch
+   * waits for its sends. The message is visible to read-committed consumers only if
+   * `transaction()` resolves; if it rejects, every message sent through `tx` was discarded, even
+   * those whose `send` resolved. Metrics count them as acked at the commit, failed at an abort.
+   */
   send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport>;
 }
 
@@ -61,7 +67,8 @@ export interface Producer {
   /**
    * Runs `work` in a broker transaction (Kafka with a `transactionalId`): every message sent
    * through `tx` becomes visible to read-committed consumers together when `work` resolves, or
-   * never if it throws or a send fails. Each `tx.send()` resolves after the commit. Transactions
+   * never if it throws or a send fails. Each `tx.send()` resolves when the broker holds its
+   * message in the transaction; only `transaction()` resolving means committed. Transactions
    * run one at a time. `UNSUPPORTED_FEATURE` where the transport has none.
    */
   transaction<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T>;
