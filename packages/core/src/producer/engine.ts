@@ -905,6 +905,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
     p.lastError = e;
     p.firstFailureAt ??= Date.now();
+    this.forgetPartitionsOn(e, p.topic);
     // The one draw for this retry: the deadline check and the wait use the same delay.
     const nextDelay = backoffDelay(this.options.retry, p.attempt);
     if (isRetried(e) && !this.forced && now + nextDelay < p.startedAt + this.deliveryTimeoutMs) {
@@ -939,7 +940,18 @@ export class ProducerEngine extends EventEmitter implements Producer {
         ? error
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
     p.firstFailureAt ??= Date.now();
+    this.forgetPartitionsOn(p.lastError, p.topic);
     this.fail(p, p.lastError);
+  }
+
+  /**
+   * The broker says the topic or partition does not exist: the cached partition count is wrong
+   * (the topic was deleted, or recreated with fewer partitions), so the next send looks it up
+   * again instead of trusting it until metadataMaxAgeMs, as Java's producer requests a metadata
+   * update on UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  private forgetPartitionsOn(error: OutboundError, topic: string): void {
+    if (error.code === "UNKNOWN_DESTINATION") this.partitionCache?.invalidate(topic);
   }
 
   private countRetries(lane: Lane, retry: PendingRecord[], error: OutboundError, delay: number): void {

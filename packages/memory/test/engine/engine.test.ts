@@ -178,6 +178,27 @@ describe("batching", () => {
   });
 });
 
+describe("partition counts", () => {
+  it("a topic recreated with fewer partitions: one send fails, the next looks the count up again", async () => {
+    const transport: MemoryTransport = memoryTransport({ autoCreateTopics: false });
+    const producer = createProducer({ transport, metadataMaxAgeMs: 3_600_000 });
+    producers.push(producer);
+    transport.broker.createTopic("t", { partitions: 4 });
+    // A key murmur2 places on partition 3 of 4.
+    const reports = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => producer.send({ topic: "t", key: `k${i}`, value: "v" })),
+    );
+    const key = `k${reports.findIndex((r) => r.partition === 3)}`;
+    transport.broker.deleteTopic("t");
+    transport.broker.createTopic("t", { partitions: 2 });
+    await expect(producer.send({ topic: "t", key, value: "v" })).rejects.toMatchObject({
+      code: "UNKNOWN_DESTINATION",
+    });
+    const again = await producer.send({ topic: "t", key, value: "v" });
+    expect(again.partition).toBeLessThan(2);
+  });
+});
+
 describe("retries", () => {
   it("retries retriable failures with growing backoff and reports the attempts", async () => {
     const { broker, producer } = setup({ retry: { initialMs: 40, maxMs: 1000, multiplier: 2, jitter: 0 } });
