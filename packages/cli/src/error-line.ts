@@ -9,7 +9,7 @@ export function errorLine(error: unknown): string {
     const problems = (error.details as { problems?: unknown } | undefined)?.problems;
     const text = Array.isArray(problems)
       ? `invalid config: ${problems.join("; ")}`
-      : error.message.replace(/^\[outbound\] /, "").replace(/\s*\n\s*/g, " ");
+      : `${error.transport ? `[${error.transport}] ` : ""}${error.reason}`.replace(/\s*\n\s*/g, " ");
     return `${error.code}: ${text}`;
   }
   return error instanceof Error ? error.message : String(error);

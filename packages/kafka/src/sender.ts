@@ -546,7 +546,7 @@ export class Sender {
       last && !mayBeStored ? last.code : "TIMEOUT",
       `not acknowledged within the delivery deadline after ${batch.attempts} attempt(s)${
         mayBeStored ? "; the broker may hold the records" : ""
-      }${last ? `; last error: ${last.message.replace(/^\[outbound\] (\[[^\]]+\] )?/, "")}` : ""}`,
+      }${last ? `; last error: ${last.reason}` : ""}`,
       {
         transport: "kafka",
         kind: mayBeStored ? "unknown-outcome" : "retriable",

@@ -121,7 +121,7 @@ export function classifyRequestError(error: unknown, context: ClassifyContext): 
   const message =
     classified.code === "TIMEOUT"
       ? `${context.action}: no answer in time; nothing was sent (${scrub(shape(error).message ?? String(error), context.secrets)})`
-      : classified.message.replace(/^\[outbound\] \[sqs\] /, "");
+      : classified.reason;
   return new OutboundError(classified.code, message, {
     transport: "sqs",
     kind: "retriable",

@@ -35,11 +35,17 @@ export class OutboundError extends Error {
   readonly brokerCode: string | undefined;
   readonly details: Record<string, unknown> | undefined;
   readonly deadLetter: DeadLetterOutcome | undefined;
+  /**
+   * What went wrong, without the `[outbound] [transport]` prefix `message` carries: for
+   * building another error's message from this one.
+   */
+  readonly reason: string;
 
   constructor(code: ErrorCode, message: string, options: OutboundErrorOptions = {}) {
     const prefix = options.transport ? `[outbound] [${options.transport}] ` : "[outbound] ";
     super(prefix + message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.reason = message;
     this.kind = options.kind ?? DEFAULT_KIND[code];
     this.transport = options.transport;
     this.brokerCode = options.brokerCode;

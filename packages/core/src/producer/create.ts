@@ -40,7 +40,7 @@ function fromEnvironmentSaysSo<T>(parsed: ParsedConfig, build: () => T): T {
     return build();
   } catch (error) {
     if (parsed.urlFrom !== "OUTBOUND_URL" || !(error instanceof OutboundError)) throw error;
-    throw new OutboundError(error.code, `OUTBOUND_URL: ${error.message.replace(/^\[outbound\] /, "")}`, {
+    throw new OutboundError(error.code, `OUTBOUND_URL: ${error.reason}`, {
       kind: error.kind,
       details: error.details,
       cause: error,

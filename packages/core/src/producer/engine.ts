@@ -378,7 +378,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     const last = waitingForConnect ? this.lastConnectError : undefined;
     return new OutboundError(
       "TIMEOUT",
-      `not sent within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms, ${Math.round(performance.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${stripPrefix(last.message)}` : ""}; nothing was sent`,
+      `not sent within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms, ${Math.round(performance.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${last.reason}` : ""}; nothing was sent`,
       { transport: this.transportName, kind: "retriable", cause: last },
     );
   }
@@ -918,7 +918,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         p,
         new OutboundError(
           e.code === "TIMEOUT" ? "TIMEOUT" : e.code,
-          `${stripPrefix(e.message)} (gave up after ${p.attempt} attempt(s): deliveryTimeoutMs ${this.options.deliveryTimeoutMs} ms would pass before the next retry)`,
+          `${e.reason} (gave up after ${p.attempt} attempt(s): deliveryTimeoutMs ${this.options.deliveryTimeoutMs} ms would pass before the next retry)`,
           {
             transport: this.transportName,
             kind: e.kind,
@@ -1100,7 +1100,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
           return withDeadLetter(
             error,
             { error: e },
-            `and the dead-letter write to ${sink.description} failed too: ${stripPrefix(e.message)}`,
+            `and the dead-letter write to ${sink.description} failed too: ${e.reason}`,
           );
         },
       )
@@ -1117,7 +1117,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
   private expiredError(p: PendingRecord, now: number): OutboundError {
     const mayBeHeld = p.lastError?.kind === "unknown-outcome";
-    const last = p.lastError ? `; last error: ${stripPrefix(p.lastError.message)}` : "";
+    const last = p.lastError ? `; last error: ${p.lastError.reason}` : "";
     return new OutboundError(
       "TIMEOUT",
       `not delivered within deliveryTimeoutMs (${this.options.deliveryTimeoutMs} ms, ${Math.round(now - p.startedAt)} ms elapsed, ${p.attempt} attempt(s))${last}`,
@@ -1475,7 +1475,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
 
 /** The same error, saying what became of its dead-letter copy. */
 function withDeadLetter(error: OutboundError, outcome: DeadLetterOutcome, note: string): OutboundError {
-  return new OutboundError(error.code, `${stripPrefix(error.message)} (${note})`, {
+  return new OutboundError(error.code, `${error.reason} (${note})`, {
     kind: error.kind,
     transport: error.transport,
     brokerCode: error.brokerCode,
@@ -1483,10 +1483,6 @@ function withDeadLetter(error: OutboundError, outcome: DeadLetterOutcome, note: 
     cause: error,
     deadLetter: outcome,
   });
-}
-
-function stripPrefix(message: string): string {
-  return message.replace(/^\[outbound\] (\[[^\]]+\] )?/, "");
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
