@@ -67,6 +67,10 @@ export function inspectTarball({ name, contents }, { workspaceRoot, privateNames
       problems.push(`ships workspace-only file ${file}`);
   }
   for (const target of entryPoints(manifest)) {
+    // The workspace's "source" condition (src/*.ts, for its own type-checks) is stripped by
+    // publishConfig.exports: a user whose tsconfig sets the same condition would compile our sources.
+    if (/\.[cm]?ts$/.test(target) && !/\.d\.[cm]?ts$/.test(target))
+      problems.push(`package.json points at source ${target}`);
     const path = target.replace(/^\.\//, "");
     if (!fileSet.has(path)) problems.push(`package.json points at ${target}, which the tarball lacks`);
   }
