@@ -103,7 +103,7 @@ async function typecheckApp(layout, app, what) {
 async function installApp(layout, label, wanted, extraDependencies = {}) {
   const app = await createApp({ root, layout, label, packages: wanted, packed, extraDependencies, env });
   counts.apps++;
-  for (const file of ["send.mjs", "missing-transport.mjs"])
+  for (const file of ["send.mjs", "missing-transport.mjs", "require-core.cjs"])
     copyFileSync(join(filesDir, file), join(app.app, file));
   return app;
 }
@@ -165,6 +165,13 @@ for (const layout of layouts) {
         );
       }
       return outcome.message;
+    });
+    await check(`${layout} require() of core from CommonJS`, async () => {
+      const result = await runOrThrow(process.execPath, [join(memoryApp.app, "require-core.cjs")], {
+        cwd: memoryApp.app,
+        env,
+      });
+      return `offset ${lastJsonLine(result.stdout).offset}`;
     });
     // The smallest install: an optional peer (@opentelemetry/api) is absent here.
     await typecheckApp(layout, memoryApp, "core + memory only");
