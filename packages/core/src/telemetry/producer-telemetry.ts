@@ -3,20 +3,7 @@ import type { OutboundError } from "../errors/index.js";
 import type { DeliveryReport, Headers } from "../message/index.js";
 import type { OpenTelemetryApi } from "./open-telemetry.js";
 import { ATTR, MESSAGING_SYSTEM, METRIC } from "./semantic-conventions.js";
-
-/** The `telemetry` producer option. Everything is on when `@opentelemetry/api` is installed. */
-export interface TelemetryOptions {
-  /** One PRODUCER span per message, with W3C trace context injected into its headers. Default true. */
-  tracing?: boolean;
-  /** `messaging.client.*` and `outbound.producer.*` instruments. Default true. */
-  metrics?: boolean;
-  /** The `@opentelemetry/api` module, for bundlers that cannot resolve it lazily. */
-  api?: unknown;
-  /** A TracerProvider to use instead of the global one. */
-  tracerProvider?: unknown;
-  /** A MeterProvider to use instead of the global one. */
-  meterProvider?: unknown;
-}
+import type { TelemetryOptions } from "./telemetry-options.js";
 
 const SCOPE = "@outbound/core";
 
