@@ -9,6 +9,11 @@ const alias = [
     find: /^@outbound\/kafka-test-kit$/,
     replacement: fileURLToPath(new URL("./tools/kafka-test-kit/src/index.ts", import.meta.url)),
   },
+  // Core's subpath for transport authors (package.json "./transport").
+  {
+    find: /^@outbound\/core\/transport$/,
+    replacement: fileURLToPath(new URL("./packages/core/src/transport/kit/index.ts", import.meta.url)),
+  },
   {
     find: /^@outbound\/([a-z0-9-]+)$/,
     replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)),

@@ -1,4 +1,5 @@
 import type { Capabilities } from "@outbound/core";
+import { defineCapabilities } from "@outbound/core/transport";
 import { RECORD_FRAMING_RESERVE_BYTES, type ResolvedKafkaCommonOptions } from "./options.js";
 
 /** What differs between the two clients' capabilities. */
@@ -16,7 +17,7 @@ export function kafkaCapabilities(
   options: ResolvedKafkaCommonOptions,
   limits: KafkaClientLimits,
 ): Capabilities {
-  return {
+  return defineCapabilities({
     maxBatchRecords: limits.maxBatchRecords,
     maxBatchBytes: options.maxBatchBytes,
     maxMessageBytes: options.maxMessageBytes - RECORD_FRAMING_RESERVE_BYTES,
@@ -25,12 +26,10 @@ export function kafkaCapabilities(
     headers: { supported: true, binaryValues: true },
     // Kafka deduplicates only a producer's retried batches (idempotence), not by message id.
     dedup: { supported: options.idempotent },
-    delay: { supported: false },
     timestamps: true,
     acks: options.idempotent ? ["all"] : ["none", "leader", "all"],
     transactions: options.transactionalId !== undefined,
-    defaultPartitioner: "murmur2",
     orderedInFlight: limits.orderedInFlight,
     retries: limits.retries,
-  };
+  });
 }

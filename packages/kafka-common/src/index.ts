@@ -35,6 +35,5 @@ export {
   type KafkaOptionsContext,
   type KafkaOptionsSpec,
   resolveKafkaCommonOptions,
-  validators,
 } from "./resolve-options.js";
 export { parseKafkaUrl } from "./url.js";

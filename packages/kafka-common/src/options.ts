@@ -32,7 +32,7 @@ export type KafkaSaslOptions = KafkaPasswordSaslOptions | KafkaOAuthBearerSaslOp
 /** Options both Kafka transports accept, in the `kafka: {...}` section of the producer config. */
 export interface KafkaCommonOptions {
   /** Bootstrap brokers as `host:port`. Taken from a `kafka://` URL when given there. */
-  brokers?: string[];
+  brokers?: readonly string[];
   /** Client id sent to the broker; the producer's `clientId` when not set. */
   clientId?: string;
   /** `true` for TLS with Node's defaults, or Node TLS options (ca, cert, key, servername...). */

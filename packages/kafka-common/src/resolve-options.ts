@@ -1,4 +1,5 @@
-import { checkKnownKeys, OutboundError } from "@outbound/core";
+import type { OutboundError } from "@outbound/core";
+import { type OptionChecks, optionChecks } from "@outbound/core/transport";
 import {
   COMMON_OPTION_NAMES,
   KAFKA_DEFAULTS,
@@ -34,7 +35,7 @@ export interface KafkaOptionsContext {
 
 /** An `INVALID_CONFIG` error for a Kafka transport's options. */
 export function invalidKafkaOption(transport: string, message: string): OutboundError {
-  return new OutboundError("INVALID_CONFIG", message, { transport });
+  return optionChecks(transport).invalid(message);
 }
 
 /**
@@ -48,20 +49,16 @@ export function resolveKafkaCommonOptions(
   context: KafkaOptionsContext,
   spec: KafkaOptionsSpec,
 ): { common: ResolvedKafkaCommonOptions; merged: Record<string, unknown> } {
-  const invalid = (message: string) => invalidKafkaOption(spec.transport, message);
-  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {
-    throw invalid("options must be an object");
-  }
-  if (options) {
-    checkKnownKeys(options, [...COMMON_OPTION_NAMES, ...spec.extraOptionNames], {
-      transport: spec.transport,
-      section: "kafka",
-    });
-  }
+  const check = optionChecks(spec.transport);
+  const invalid = check.invalid;
+  const section = check.section(
+    options as object | undefined,
+    [...COMMON_OPTION_NAMES, ...spec.extraOptionNames],
+    "kafka",
+  );
   const fromUrl = context.url ? parseKafkaUrl(context.url, spec.schemes, spec.transport) : {};
-  const merged: Record<string, unknown> = { ...fromUrl, ...(options as object | undefined) };
+  const merged: Record<string, unknown> = { ...fromUrl, ...section };
   const input = merged as KafkaCommonOptions;
-  const check = validators(invalid);
 
   const brokersInput = input.brokers;
   if (!Array.isArray(brokersInput) || brokersInput.length === 0) {
@@ -69,7 +66,7 @@ export function resolveKafkaCommonOptions(
   }
   const brokers = brokersInput.map((address) => checkBrokerAddress(address, spec.transport));
 
-  const compression = check.oneOf(input.compression, spec.compressions, "compression") ?? "none";
+  const compression = check.oneOf(lowerCased(input.compression), "compression", spec.compressions) ?? "none";
   const idempotent = input.idempotent ?? (input.transactionalId !== undefined || spec.defaultIdempotent);
   if (typeof idempotent !== "boolean") throw invalid('option "idempotent" must be a boolean');
   if (!idempotent && input.transactionalId !== undefined) {
@@ -134,23 +131,9 @@ export function resolveKafkaCommonOptions(
 }
 
 /** Validators whose errors name the option and carry the transport's name. */
-export function validators(invalid: (message: string) => OutboundError) {
-  return {
-    positiveInteger(value: unknown, name: string): number | undefined {
-      if (value === undefined) return undefined;
-      if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-        throw invalid(`option "${name}" must be a positive integer, got ${JSON.stringify(value)}`);
-      }
-      return value;
-    },
-    oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T | undefined {
-      if (value === undefined) return undefined;
-      if (typeof value !== "string" || !(allowed as readonly string[]).includes(value.toLowerCase())) {
-        throw invalid(`option "${name}" must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
-      }
-      return value.toLowerCase() as T;
-    },
-  };
+/** Kafka's names (compression codecs, SASL mechanisms) are matched case-insensitively, as Java's are. */
+function lowerCased(value: unknown): unknown {
+  return typeof value === "string" ? value.toLowerCase() : value;
 }
 
 /**
@@ -172,12 +155,12 @@ export function checkBrokerAddress(address: unknown, transport: string): string 
 function resolveSasl(
   sasl: unknown,
   invalid: (message: string) => OutboundError,
-  check: ReturnType<typeof validators>,
+  check: OptionChecks,
 ): KafkaSaslOptions | undefined {
   if (sasl === undefined) return undefined;
   if (typeof sasl !== "object" || sasl === null) throw invalid('option "sasl" must be an object');
   const given = sasl as Record<string, unknown>;
-  const mechanism = check.oneOf(given.mechanism, SASL_MECHANISMS, "sasl.mechanism");
+  const mechanism = check.oneOf(lowerCased(given.mechanism), "sasl.mechanism", SASL_MECHANISMS);
   if (!mechanism) throw invalid('option "sasl.mechanism" is required');
   if (mechanism === "oauthbearer") {
     const token = given.token;

@@ -1,11 +1,10 @@
+import { optionChecks } from "@outbound/core/transport";
 import {
   COMPRESSIONS,
-  invalidKafkaOption,
   type KafkaCommonOptions,
   type KafkaOptionsContext,
   type ResolvedKafkaCommonOptions,
   resolveKafkaCommonOptions,
-  validators,
 } from "@outbound/kafka-common";
 
 /** Where a broker is dialled: its advertised address, or what `brokerAddress` maps it to. */
@@ -60,8 +59,8 @@ export function resolveKafkaOptions(
     extraOptionNames: EXTRA_OPTIONS,
     schemes: ["kafka"],
   });
-  const invalid = (message: string) => invalidKafkaOption("kafka", message);
-  const check = validators(invalid);
+  const check = optionChecks("kafka");
+  const invalid = check.invalid;
   const maxInFlightRequests =
     check.positiveInteger(merged.maxInFlightRequests, "maxInFlightRequests") ?? MAX_IN_FLIGHT_IDEMPOTENT;
   if (common.idempotent && maxInFlightRequests > MAX_IN_FLIGHT_IDEMPOTENT) {
@@ -79,4 +78,11 @@ export function resolveKafkaOptions(
     transactionTimeout: check.positiveInteger(merged.transactionTimeout, "transactionTimeout") ?? 60_000,
     brokerAddress: brokerAddress as KafkaTransportOptions["brokerAddress"],
   };
+}
+
+/** `createProducer({ kafka: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    kafka: KafkaTransportOptions;
+  }
 }

@@ -1,10 +1,5 @@
-import {
-  type BackoffPolicy,
-  backoffDelay,
-  type Logger,
-  OutboundError,
-  type RecordResult,
-} from "@outbound/core";
+import { type Logger, OutboundError, type RecordResult } from "@outbound/core";
+import { type BackoffPolicy, backoffDelay } from "@outbound/core/transport";
 import { offsetCounter, toKafkaAcks } from "@outbound/kafka-common";
 import { protocolErrorsCodesById, ResponseError } from "@platformatic/kafka";
 import { verdictFor } from "./answer-rules.js";

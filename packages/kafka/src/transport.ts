@@ -10,6 +10,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
+import { ClosedState, transportErrors } from "@outbound/core/transport";
 import { describeKafkaOptions, type KafkaSaslOptions } from "@outbound/kafka-common";
 import type { SASLOptions } from "@platformatic/kafka";
 import { kafkaCapabilities } from "./capabilities.js";
@@ -73,7 +74,8 @@ export class KafkaTransport implements Transport {
   readonly #coordinator: TransactionCoordinator | undefined;
   readonly #sender: Sender;
   readonly #connection = new ConnectOnce(() => this.#doConnect());
-  #closed = false;
+  readonly #errors = transportErrors("kafka");
+  readonly #state = new ClosedState(this.#errors);
   #transaction: KafkaTransaction | undefined;
 
   constructor(options: ResolvedKafkaOptions, logger: Logger = silentLogger) {
@@ -124,7 +126,7 @@ export class KafkaTransport implements Transport {
   }
 
   connect(): Promise<void> {
-    if (this.#closed) return Promise.reject(this.#closedError());
+    if (this.#state.closed) return Promise.reject(this.#errors.closed());
     return this.#connection.run();
   }
 
@@ -141,7 +143,7 @@ export class KafkaTransport implements Transport {
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
-    if (this.#closed) throw this.#closedError();
+    this.#state.check();
     await this.connect();
     if (this.capabilities.acks.indexOf(batch.acks) === -1) {
       const error = new OutboundError(
@@ -214,13 +216,8 @@ export class KafkaTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (!this.#state.close()) return;
     this.#sender.close();
     await this.#cluster.close();
-  }
-
-  #closedError(): OutboundError {
-    return new OutboundError("CLOSED", "transport is closed", { transport: "kafka" });
   }
 }

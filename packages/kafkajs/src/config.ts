@@ -1,11 +1,10 @@
+import { optionChecks } from "@outbound/core/transport";
 import {
-  invalidKafkaOption,
   type KafkaCommonOptions,
   type KafkaCompression,
   type KafkaOptionsContext,
   type ResolvedKafkaCommonOptions,
   resolveKafkaCommonOptions,
-  validators,
 } from "@outbound/kafka-common";
 import type { ISocketFactory } from "kafkajs";
 
@@ -50,11 +49,9 @@ export function resolveKafkajsOptions(
     extraOptionNames: ["maxInFlightRequests", "socketFactory"],
     schemes: ["kafkajs", "kafka"],
   });
-  const invalid = (message: string) => invalidKafkaOption("kafkajs", message);
-  const maxInFlightRequests = validators(invalid).positiveInteger(
-    merged.maxInFlightRequests,
-    "maxInFlightRequests",
-  );
+  const check = optionChecks("kafkajs");
+  const invalid = check.invalid;
+  const maxInFlightRequests = check.positiveInteger(merged.maxInFlightRequests, "maxInFlightRequests");
   if (common.idempotent && maxInFlightRequests !== undefined && maxInFlightRequests !== 1) {
     throw invalid(
       `option "idempotent" needs "maxInFlightRequests" 1 (kafkajs keeps sequence numbers per connection), got ${maxInFlightRequests}`,
@@ -68,4 +65,11 @@ export function resolveKafkajsOptions(
     maxInFlightRequests: common.idempotent ? 1 : maxInFlightRequests,
     socketFactory: merged.socketFactory as ISocketFactory | undefined,
   };
+}
+
+/** `createProducer({ kafkajs: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    kafkajs: KafkajsTransportOptions;
+  }
 }

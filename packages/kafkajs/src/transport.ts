@@ -9,6 +9,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
+import { ClosedState, transportErrors } from "@outbound/core/transport";
 import { describeKafkaOptions, kafkaCapabilities } from "@outbound/kafka-common";
 import kafkajs, {
   type Admin,
@@ -77,7 +78,8 @@ export class KafkajsTransport implements Transport {
   readonly #producer: Producer;
   readonly #admin: Admin;
   readonly #connection = new ConnectOnce(() => this.#doConnect());
-  #closed = false;
+  readonly #errors = transportErrors("kafkajs");
+  readonly #state = new ClosedState(this.#errors);
   /** Rejecters of sends still waiting, so `close()` never leaves one pending. */
   readonly #pending = new Set<(error: OutboundError) => void>();
 
@@ -123,7 +125,7 @@ export class KafkajsTransport implements Transport {
   }
 
   connect(): Promise<void> {
-    if (this.#closed) return Promise.reject(this.#closedError());
+    if (this.#state.closed) return Promise.reject(this.#errors.closed());
     return this.#connection.run();
   }
 
@@ -195,7 +197,7 @@ export class KafkajsTransport implements Transport {
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
-    if (this.#closed) throw this.#closedError();
+    this.#state.check();
     await this.connect();
     if (this.capabilities.acks.indexOf(batch.acks) === -1) {
       const error = new OutboundError(
@@ -329,8 +331,7 @@ export class KafkajsTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (!this.#state.close()) return;
     const closing = new OutboundError("CLOSED", "transport closed while the request was in flight", {
       transport: "kafkajs",
       kind: "unknown-outcome",
@@ -352,10 +353,6 @@ export class KafkajsTransport implements Transport {
 
   async #disconnectQuietly(): Promise<void> {
     await Promise.allSettled([this.#producer.disconnect(), this.#admin.disconnect()]);
-  }
-
-  #closedError(): OutboundError {
-    return new OutboundError("CLOSED", "transport is closed", { transport: "kafkajs" });
   }
 
   /**

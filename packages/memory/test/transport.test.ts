@@ -1,4 +1,4 @@
-import { silentLogger } from "@outbound/core";
+import { createProducer, silentLogger } from "@outbound/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   getMemoryBroker,
@@ -183,5 +183,22 @@ describe("parseMemoryUrl", () => {
     expect(() => memoryTransport({ url: `memory://${uniqueName()}?partitions=0` })).toThrow(
       /defaultPartitions/,
     );
+  });
+});
+
+describe("the memory config section", () => {
+  it("refuses an unknown key with INVALID_CONFIG naming the closest valid one", () => {
+    expect(() => memoryTransport({ maxMesageBytes: 10 } as never)).toThrow(
+      /"memory.maxMesageBytes" \(did you mean "maxMessageBytes"\?\)/,
+    );
+  });
+
+  it("is a compile error too, and INVALID_CONFIG at connect", async () => {
+    // If the TransportOptionsMap merge in src/transport/config.ts stopped applying, this
+    // directive would be unused and the typecheck would fail.
+    // @ts-expect-error "partitons" is not a memory option
+    const producer = createProducer({ url: "memory://", memory: { partitons: 3 } });
+    await expect(producer.connect()).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+    await producer.close();
   });
 });

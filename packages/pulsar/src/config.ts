@@ -1,7 +1,7 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { TransportConfig } from "@outbound/core";
+import { optionChecks } from "@outbound/core/transport";
 import { type BrokerAddress, parseBrokerUrl } from "./client/service-url.js";
-import { pulsarError } from "./errors.js";
 import { type CompressionCodec, loadLz4, type ProducerAccessModeName } from "./protocol/index.js";
 
 /** Options of the Pulsar transport, given under `pulsar: {...}` in the producer config. */
@@ -63,22 +63,36 @@ const ACCESS_MODES: readonly ProducerAccessModeName[] = [
 ];
 const CODECS: readonly CompressionCodec[] = ["none", "lz4", "zlib"];
 
+const check = optionChecks("pulsar");
+
 function invalid(message: string): never {
-  throw pulsarError("INVALID_CONFIG", message);
+  throw check.invalid(message);
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0)
-    invalid(`option "${name}" must be a positive integer, got ${String(value)}`);
-  return value;
-}
+/** Every key of `PulsarTransportOptions`: any other is refused, with the closest of these suggested. */
+const OPTION_NAMES = [
+  "serviceUrl",
+  "token",
+  "tls",
+  "producerName",
+  "accessMode",
+  "compression",
+  "properties",
+  "batchMaxRecords",
+  "batchMaxBytes",
+  "maxMessageBytes",
+  "connectionTimeoutMs",
+  "operationTimeoutMs",
+  "keepAliveIntervalMs",
+  "reconnect",
+] as const satisfies readonly (keyof PulsarTransportOptions)[];
 
 /** Applies defaults and validates; throws `INVALID_CONFIG` naming the offending option. */
 export function resolvePulsarConfig(
   config: Pick<TransportConfig<PulsarTransportOptions | undefined>, "url" | "options">,
 ): ResolvedPulsarConfig {
-  const options = config.options ?? {};
+  const options = check.section(config.options, OPTION_NAMES);
+  const reconnect = check.section(options.reconnect, ["initialMs", "maxMs"], "pulsar.reconnect");
   const rawUrl = options.serviceUrl ?? config.url;
   if (!rawUrl) invalid('set "serviceUrl" (pulsar://host:6650) or the producer\'s "url"');
   let serviceUrl: BrokerAddress;
@@ -115,7 +129,7 @@ export function resolvePulsarConfig(
   for (const [key, value] of Object.entries(properties)) {
     if (typeof value !== "string") invalid(`option "properties.${key}" must be a string`);
   }
-  const reconnectInitialMs = positiveInteger("reconnect.initialMs", options.reconnect?.initialMs, 100);
+  const reconnectInitialMs = check.positiveInteger(reconnect.initialMs, "reconnect.initialMs") ?? 100;
   return {
     serviceUrl,
     token: token === undefined ? undefined : typeof token === "function" ? token : () => token,
@@ -124,16 +138,24 @@ export function resolvePulsarConfig(
     accessMode,
     compression,
     properties,
-    batchMaxRecords: positiveInteger("batchMaxRecords", options.batchMaxRecords, 1000),
-    batchMaxBytes: positiveInteger("batchMaxBytes", options.batchMaxBytes, 128 * 1024),
-    maxMessageBytes: positiveInteger("maxMessageBytes", options.maxMessageBytes, 5 * 1024 * 1024 - 16 * 1024),
-    connectionTimeoutMs: positiveInteger("connectionTimeoutMs", options.connectionTimeoutMs, 10_000),
-    operationTimeoutMs: positiveInteger("operationTimeoutMs", options.operationTimeoutMs, 30_000),
-    keepAliveIntervalMs: positiveInteger("keepAliveIntervalMs", options.keepAliveIntervalMs, 30_000),
+    batchMaxRecords: check.positiveInteger(options.batchMaxRecords, "batchMaxRecords") ?? 1000,
+    batchMaxBytes: check.positiveInteger(options.batchMaxBytes, "batchMaxBytes") ?? 128 * 1024,
+    maxMessageBytes:
+      check.positiveInteger(options.maxMessageBytes, "maxMessageBytes") ?? 5 * 1024 * 1024 - 16 * 1024,
+    connectionTimeoutMs: check.positiveInteger(options.connectionTimeoutMs, "connectionTimeoutMs") ?? 10_000,
+    operationTimeoutMs: check.positiveInteger(options.operationTimeoutMs, "operationTimeoutMs") ?? 30_000,
+    keepAliveIntervalMs: check.positiveInteger(options.keepAliveIntervalMs, "keepAliveIntervalMs") ?? 30_000,
     reconnectInitialMs,
     reconnectMaxMs: Math.max(
       reconnectInitialMs,
-      positiveInteger("reconnect.maxMs", options.reconnect?.maxMs, 5_000),
+      check.positiveInteger(reconnect.maxMs, "reconnect.maxMs") ?? 5_000,
     ),
   };
+}
+
+/** `createProducer({ pulsar: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    pulsar: PulsarTransportOptions;
+  }
 }

@@ -9,6 +9,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
+import { ClosedState, defineCapabilities, transportErrors } from "@outbound/core/transport";
 import { ConnectionPool } from "./client/connection-pool.js";
 import { TopicLookup } from "./client/lookup.js";
 import type { PendingSend, SendReceipt } from "./client/pending-send.js";
@@ -46,7 +47,7 @@ export class PulsarTransport implements Transport {
   private readonly partitionCounts = new Map<string, number>();
   private readonly placements = new WeakMap<OutboundRecord, Placement>();
   private nextProducerId = 1;
-  private closed = false;
+  private readonly state = new ClosedState(transportErrors(TRANSPORT_NAME));
 
   constructor(config: ResolvedPulsarConfig, logger: Logger = silentLogger) {
     this.config = config;
@@ -61,7 +62,7 @@ export class PulsarTransport implements Transport {
       logger,
     });
     this.lookup = new TopicLookup(this.pool, config.serviceUrl);
-    this.capabilities = {
+    this.capabilities = defineCapabilities({
       maxBatchRecords: config.batchMaxRecords,
       maxBatchBytes: config.batchMaxBytes,
       maxMessageBytes: config.maxMessageBytes,
@@ -74,12 +75,11 @@ export class PulsarTransport implements Transport {
       delay: { supported: true },
       timestamps: true,
       acks: ["none", "leader", "all"],
-      transactions: false,
       defaultPartitioner: "java-string-hash",
       // A SEND_ERROR fails one SEND while later ones may succeed, so pipelining could reorder
       // under retries; connection loss alone would not (pending SENDs are resent in order).
       orderedInFlight: 1,
-    };
+    });
   }
 
   describe(): string {
@@ -317,12 +317,11 @@ export class PulsarTransport implements Transport {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw pulsarError("CLOSED", "transport is closed");
+    this.state.check();
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.state.close()) return;
     const producers = [...this.producers.values()];
     this.producers.clear();
     await Promise.allSettled(producers.map((producer) => producer.close()));

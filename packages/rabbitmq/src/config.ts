@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
-import { OutboundError } from "@outbound/core";
+import { optionChecks, redactUrl } from "@outbound/core/transport";
 
 /**
  * How `topic` names a RabbitMQ destination.
@@ -110,17 +110,39 @@ const DEFAULTS = {
   connectTimeoutMs: 10_000,
 };
 
-function invalid(message: string): OutboundError {
-  return new OutboundError("INVALID_CONFIG", message, { transport: "rabbitmq" });
-}
+const check = optionChecks("rabbitmq");
+const invalid = check.invalid;
 
-function positiveInt(name: string, value: number | undefined, fallback: number, min = 1): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < min) {
-    throw invalid(`option "${name}" must be an integer >= ${min}, got ${String(value)}`);
-  }
-  return value;
-}
+/** Every key of `RabbitMqOptions`: any other is refused, with the closest of these suggested. */
+const OPTION_NAMES = [
+  "url",
+  "hostname",
+  "port",
+  "username",
+  "password",
+  "vhost",
+  "tls",
+  "heartbeat",
+  "destination",
+  "partitions",
+  "discoverPartitions",
+  "declare",
+  "confirmWindow",
+  "persistent",
+  "maxMessageBytes",
+  "reconnectInitialMs",
+  "reconnectMaxMs",
+  "connectTimeoutMs",
+] as const satisfies readonly (keyof RabbitMqOptions)[];
+
+const DECLARE_OPTION_NAMES = [
+  "exchangeType",
+  "durable",
+  "queues",
+  "quorum",
+] as const satisfies readonly (keyof DeclareOptions)[];
+
+const EXCHANGE_TYPES: readonly ExchangeType[] = ["direct", "fanout", "topic", "headers"];
 
 /** Splits an AMQP URI (RabbitMQ's URI spec: the vhost is the percent-decoded path, `/` when empty). */
 function parseUrl(url: string): Partial<ResolvedRabbitMqConfig> & { protocol: "amqp" | "amqps" } {
@@ -151,41 +173,39 @@ function resolveDeclare(
   destination: DestinationMode,
 ): Required<DeclareOptions> | undefined {
   if (!declare) return undefined;
-  const given = declare === true ? {} : declare;
-  const types: ExchangeType[] = ["direct", "fanout", "topic", "headers"];
-  const exchangeType = given.exchangeType ?? "direct";
-  if (!types.includes(exchangeType)) {
-    throw invalid(
-      `option "declare.exchangeType" must be one of ${types.join(", ")}, got ${String(exchangeType)}`,
-    );
-  }
-  const quorum = given.quorum ?? false;
-  const durable = given.durable ?? true;
+  const given = declare === true ? {} : check.section(declare, DECLARE_OPTION_NAMES, "rabbitmq.declare");
+  const exchangeType = check.oneOf(given.exchangeType, "declare.exchangeType", EXCHANGE_TYPES) ?? "direct";
+  const quorum = check.boolean(given.quorum, "declare.quorum") ?? false;
+  const durable = check.boolean(given.durable, "declare.durable") ?? true;
   if (quorum && !durable) throw invalid(`quorum queues are always durable: drop "declare.durable: false"`);
-  return { exchangeType, durable, quorum, queues: given.queues ?? destination === "queue" };
+  return {
+    exchangeType,
+    durable,
+    quorum,
+    queues: check.boolean(given.queues, "declare.queues") ?? destination === "queue",
+  };
 }
 
 /** Validates options and fills defaults. Throws `INVALID_CONFIG` naming the bad option. */
-export function resolveConfig(options: RabbitMqOptions = {}, url?: string): ResolvedRabbitMqConfig {
+export function resolveConfig(section: RabbitMqOptions = {}, url?: string): ResolvedRabbitMqConfig {
+  const options = check.section(section, OPTION_NAMES);
   const fromUrl = (options.url ?? url) !== undefined ? parseUrl((options.url ?? url) as string) : undefined;
   const protocol = fromUrl?.protocol ?? (options.tls ? "amqps" : "amqp");
-  const destination = options.destination ?? DEFAULTS.destination;
-  if (destination !== "exchange" && destination !== "queue") {
-    throw invalid(`option "destination" must be "exchange" or "queue", got ${String(destination)}`);
-  }
+  const destination =
+    check.oneOf(options.destination, "destination", ["exchange", "queue"] as const) ?? DEFAULTS.destination;
   const partitions: Record<string, number> = {};
   for (const [topic, count] of Object.entries(options.partitions ?? {})) {
-    partitions[topic] = positiveInt(`partitions.${topic}`, count, 1);
+    partitions[topic] = check.positiveInteger(count, `partitions.${topic}`) ?? 1;
   }
-  const heartbeat = fromUrl?.heartbeat ?? options.heartbeat;
-  if (heartbeat !== undefined && (!Number.isInteger(heartbeat) || heartbeat < 0)) {
-    throw invalid(`option "heartbeat" must be a whole number of seconds >= 0, got ${String(heartbeat)}`);
-  }
+  const heartbeat = check.integer(fromUrl?.heartbeat ?? options.heartbeat, "heartbeat", 0);
   const tls = options.tls === true ? {} : options.tls || undefined;
-  const resolved: ResolvedRabbitMqConfig = {
+  const port = protocol === "amqps" ? 5671 : 5672;
+  const ms = (name: "reconnectInitialMs" | "reconnectMaxMs" | "connectTimeoutMs") =>
+    check.positiveInteger(options[name], name) ?? DEFAULTS[name];
+  return {
     protocol,
-    hostname: fromUrl?.hostname ?? options.hostname ?? DEFAULTS.hostname,
-    port: positiveInt("port", fromUrl?.port ?? options.port, protocol === "amqps" ? 5671 : 5672),
+    hostname: fromUrl?.hostname ?? check.text(options.hostname, "hostname") ?? DEFAULTS.hostname,
+    port: check.integer(fromUrl?.port ?? options.port, "port", 1, 65_535) ?? port,
     username: fromUrl?.username ?? options.username ?? DEFAULTS.username,
     password: fromUrl?.password ?? options.password ?? DEFAULTS.password,
     vhost: fromUrl?.vhost ?? options.vhost ?? DEFAULTS.vhost,
@@ -193,21 +213,16 @@ export function resolveConfig(options: RabbitMqOptions = {}, url?: string): Reso
     heartbeat,
     destination,
     partitions,
-    discoverPartitions: options.discoverPartitions ?? true,
+    discoverPartitions: check.boolean(options.discoverPartitions, "discoverPartitions") ?? true,
     declare: resolveDeclare(options.declare, destination),
-    confirmWindow: positiveInt("confirmWindow", options.confirmWindow, DEFAULT_CONFIRM_WINDOW),
-    persistent: options.persistent ?? true,
-    maxMessageBytes: positiveInt("maxMessageBytes", options.maxMessageBytes, DEFAULTS.maxMessageBytes),
-    reconnectInitialMs: positiveInt(
-      "reconnectInitialMs",
-      options.reconnectInitialMs,
-      DEFAULTS.reconnectInitialMs,
-    ),
-    reconnectMaxMs: positiveInt("reconnectMaxMs", options.reconnectMaxMs, DEFAULTS.reconnectMaxMs),
-    connectTimeoutMs: positiveInt("connectTimeoutMs", options.connectTimeoutMs, DEFAULTS.connectTimeoutMs),
+    confirmWindow: check.positiveInteger(options.confirmWindow, "confirmWindow") ?? DEFAULT_CONFIRM_WINDOW,
+    persistent: check.boolean(options.persistent, "persistent") ?? true,
+    maxMessageBytes:
+      check.positiveInteger(options.maxMessageBytes, "maxMessageBytes") ?? DEFAULTS.maxMessageBytes,
+    reconnectInitialMs: ms("reconnectInitialMs"),
+    reconnectMaxMs: ms("reconnectMaxMs"),
+    connectTimeoutMs: ms("connectTimeoutMs"),
   };
-  if (resolved.port > 65535) throw invalid(`option "port" must be <= 65535, got ${resolved.port}`);
-  return resolved;
 }
 
 /** `amqp://user:***@host:port/vhost`: for logs and errors, never with the password. */
@@ -217,7 +232,9 @@ export function describeEndpoint(config: ResolvedRabbitMqConfig): string {
   return `${config.protocol}://${encodeURIComponent(config.username)}:***@${host}:${config.port}/${vhost}`;
 }
 
-/** Masks the password of an AMQP URL that may not even parse. */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^/:@]*):[^/@]*@/, "$1:***@");
+/** `createProducer({ rabbitmq: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    rabbitmq: RabbitMqOptions;
+  }
 }

@@ -11,6 +11,7 @@ import {
   type Transport,
   toOutboundError,
 } from "@outbound/core";
+import { ClosedState, defineCapabilities, transportErrors } from "@outbound/core/transport";
 import { type RabbitMqOptions, type ResolvedRabbitMqConfig, resolveConfig } from "./config.js";
 import { ConfirmWindow } from "./confirm-window.js";
 import { ConnectionManager } from "./connection-manager.js";
@@ -27,7 +28,7 @@ export interface RabbitMqTransportContext {
 }
 
 function capabilitiesFor(config: ResolvedRabbitMqConfig): Capabilities {
-  return {
+  return defineCapabilities({
     // A batch is published message by message and pipelined; a batch as large as the confirm
     // window keeps the window full with one request in flight per partition.
     maxBatchRecords: config.confirmWindow,
@@ -36,15 +37,10 @@ function capabilitiesFor(config: ResolvedRabbitMqConfig): Capabilities {
     partitioned: true,
     keyOrdering: "partition",
     headers: { supported: true, binaryValues: true },
-    dedup: { supported: false },
-    delay: { supported: false },
     timestamps: true,
     // `leader` and `all` both wait for the publisher confirm: RabbitMQ has a single level.
     acks: ["none", "leader", "all"],
-    transactions: false,
-    defaultPartitioner: "murmur2",
-    orderedInFlight: 1,
-  };
+  });
 }
 
 /**
@@ -61,7 +57,7 @@ export class RabbitMqTransport implements Transport {
   /** Topics whose declaration has completed on the current connection. */
   private readonly declaredTopics = new Set<string>();
   private readonly knownPartitions = new Map<string, number>();
-  private closed = false;
+  private readonly state = new ClosedState(transportErrors("rabbitmq"));
 
   constructor(
     readonly config: ResolvedRabbitMqConfig,
@@ -87,7 +83,7 @@ export class RabbitMqTransport implements Transport {
   }
 
   async connect(): Promise<void> {
-    if (this.closed) throw closedError();
+    this.state.check();
     await this.manager.publisher();
   }
 
@@ -96,7 +92,7 @@ export class RabbitMqTransport implements Transport {
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
-    if (this.closed) throw closedError();
+    this.state.check();
     const topic = batch.topic;
     // `context.signal` is read only where this waits: the engine builds the AbortController on the
     // first read, and a batch that finds everything ready never needs it. Nothing can abort it
@@ -202,8 +198,7 @@ export class RabbitMqTransport implements Transport {
    * waits for outstanding confirms: whatever is still pending settles as an unknown outcome.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (!this.state.close()) return;
     await this.manager.close();
   }
 
@@ -358,10 +353,6 @@ function notWritten(message: string, cause?: unknown): OutboundError {
     kind: "retriable",
     cause,
   });
-}
-
-function closedError(): OutboundError {
-  return new OutboundError("CLOSED", "the transport is closed", { transport: "rabbitmq" });
 }
 
 /** Creates a RabbitMQ transport from options; see {@link RabbitMqOptions}. */

@@ -1,4 +1,5 @@
 import type { Capabilities } from "@outbound/core";
+import { defineCapabilities } from "@outbound/core/transport";
 import { MAX_USER_ATTRIBUTES } from "./attributes.js";
 import { MAX_BATCH_ENTRIES } from "./batching.js";
 import type { ResolvedSqsConfig } from "./config.js";
@@ -16,7 +17,7 @@ export const REQUESTS_PER_BATCH = 10;
 export function sqsCapabilities(
   config: Pick<ResolvedSqsConfig, "maxMessageBytes" | "maxBatchBytes">,
 ): Capabilities {
-  return {
+  return defineCapabilities({
     maxBatchRecords: MAX_BATCH_ENTRIES * REQUESTS_PER_BATCH,
     maxBatchBytes: config.maxBatchBytes * REQUESTS_PER_BATCH,
     maxMessageBytes: config.maxMessageBytes,
@@ -33,9 +34,7 @@ export function sqsCapabilities(
     timestamps: false,
     // Every SendMessageBatch answer is an acknowledgment; `none` and `leader` are served as `all`.
     acks: ["all"],
-    transactions: false,
-    defaultPartitioner: "murmur2",
     // One request per queue in flight keeps FIFO groups in order across the engine's retries.
     orderedInFlight: 1,
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { OutboundError } from "@outbound/core";
+import { optionChecks } from "@outbound/core/transport";
 
 /** SQS's documented ceiling since January 2026: 1 MiB per message and per batch request. */
 export const ONE_MIB = 1024 * 1024;
@@ -109,17 +110,20 @@ export class RedactedCredentials {
   }
 }
 
-function invalid(message: string): OutboundError {
-  return new OutboundError("INVALID_CONFIG", message, { transport: "sqs" });
-}
+const check = optionChecks("sqs");
+const invalid = check.invalid;
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) {
-    throw invalid(`${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+/** Every key of `SqsTransportOptions`: any other is refused, with the closest of these suggested. */
+const OPTION_NAMES = [
+  "region",
+  "endpoint",
+  "credentials",
+  "maxMessageBytes",
+  "maxBatchBytes",
+  "requestTimeoutMs",
+  "connectionTimeoutMs",
+  "client",
+] as const satisfies readonly (keyof SqsTransportOptions)[];
 
 /**
  * Reads an `sqs://` URL.
@@ -175,7 +179,10 @@ function isStatic(c: SqsTransportOptions["credentials"]): c is SqsStaticCredenti
 
 /** Applies the URL (options win over it) and defaults, and validates everything before connecting. */
 export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string): ResolvedSqsConfig {
-  const merged: SqsTransportOptions = { ...(url ? parseSqsUrl(url) : {}), ...options };
+  const merged: SqsTransportOptions = {
+    ...(url ? parseSqsUrl(url) : {}),
+    ...check.section(options, OPTION_NAMES),
+  };
   const region = merged.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
   if (!/^[a-z0-9-]+$/.test(region)) throw invalid(`region "${region}" is not a region name`);
   if (merged.endpoint !== undefined) {
@@ -204,8 +211,8 @@ export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string
       "credentials must be { accessKeyId, secretAccessKey, sessionToken? } or a provider function",
     );
   }
-  const maxMessageBytes = positiveInteger("maxMessageBytes", merged.maxMessageBytes, ONE_MIB);
-  const maxBatchBytes = positiveInteger("maxBatchBytes", merged.maxBatchBytes, ONE_MIB);
+  const maxMessageBytes = check.positiveInteger(merged.maxMessageBytes, "maxMessageBytes") ?? ONE_MIB;
+  const maxBatchBytes = check.positiveInteger(merged.maxBatchBytes, "maxBatchBytes") ?? ONE_MIB;
   if (maxBatchBytes < maxMessageBytes) {
     throw invalid(`maxBatchBytes (${maxBatchBytes}) must be at least maxMessageBytes (${maxMessageBytes})`);
   }
@@ -215,8 +222,8 @@ export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string
     credentials,
     maxMessageBytes,
     maxBatchBytes,
-    requestTimeoutMs: positiveInteger("requestTimeoutMs", merged.requestTimeoutMs, 30_000),
-    connectionTimeoutMs: positiveInteger("connectionTimeoutMs", merged.connectionTimeoutMs, 5_000),
+    requestTimeoutMs: check.positiveInteger(merged.requestTimeoutMs, "requestTimeoutMs") ?? 30_000,
+    connectionTimeoutMs: check.positiveInteger(merged.connectionTimeoutMs, "connectionTimeoutMs") ?? 5_000,
   };
 }
 
@@ -230,4 +237,11 @@ export function describeSqsConfig(config: ResolvedSqsConfig): string {
         ? "credential provider"
         : "static credentials";
   return `sqs ${where} (${config.region}, ${auth})`;
+}
+
+/** `createProducer({ sqs: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    sqs: SqsTransportOptions;
+  }
 }

@@ -14,6 +14,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
+import { ClosedState, transportErrors } from "@outbound/core/transport";
 import { MAX_BATCH_ENTRIES, planRequests } from "./batching.js";
 import { sqsCapabilities } from "./capabilities.js";
 import { classifyEntryFailure, classifyRequestError, isContentRejection } from "./classify.js";
@@ -66,7 +67,7 @@ export class SqsTransport implements Transport {
   private client: SQSClient | undefined;
   /** The user's own client, which this transport must not destroy. */
   private readonly givenClient: SQSClient | undefined;
-  private closed = false;
+  private readonly state = new ClosedState(transportErrors("sqs"));
   private readonly warnedIdQueues = new Set<string>();
 
   constructor(options: SqsTransportOptions = {}, settings: SqsTransportSettings = {}) {
@@ -93,7 +94,7 @@ export class SqsTransport implements Transport {
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
-    if (this.closed) throw new OutboundError("CLOSED", "the transport is closed", { transport: "sqs" });
+    this.state.check();
     const signal = sendSignal(context);
     const queue = await untilAborted(this.queues.resolve(batch.topic), signal);
     const run: SendRun = {
@@ -134,7 +135,7 @@ export class SqsTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
+    if (!this.state.close()) return;
     if (this.client !== this.givenClient) this.client?.destroy();
     this.client = undefined;
   }
@@ -247,7 +248,7 @@ export class SqsTransport implements Transport {
   }
 
   private sqs(): SQSClient {
-    if (this.closed) throw new OutboundError("CLOSED", "the transport is closed", { transport: "sqs" });
+    this.state.check();
     if (!this.client && this.givenClient) this.client = this.givenClient;
     if (!this.client) {
       const { credentials } = this.config;

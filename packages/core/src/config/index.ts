@@ -2,9 +2,9 @@ export { envNameFor, optionsFromEnvironment } from "./environment.js";
 export { checkKnownKeys, closestName } from "./known-keys.js";
 export { describeConfig, type ParsedConfig, parseProducerConfig } from "./parse.js";
 export { redactConfig, redactUrl } from "./redact.js";
-export {
-  type ProducerConfig,
-  type ProducerOptionsInput,
-  producerOptionsSchema,
-  type ResolvedProducerOptions,
+export type {
+  ProducerConfig,
+  ProducerOptionsInput,
+  ResolvedProducerOptions,
+  TransportOptionsMap,
 } from "./schema.js";

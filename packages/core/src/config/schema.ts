@@ -123,14 +123,32 @@ export type ResolvedProducerOptions = z.output<typeof producerOptionsSchema>;
 /** Options that name a transport's own settings section, e.g. `{ kafka: { brokers } }`. */
 export type TransportSections = { [transportName: string]: unknown };
 
+/**
+ * The options type of each transport's config section, filled in by the transport packages
+ * through declaration merging, so that `createProducer({ kafka: { idempotant: true } })` is a
+ * compile error wherever `@outbound/kafka`'s types are part of the program:
+ *
+ * ```ts
+ * declare module "@outbound/core" {
+ *   interface TransportOptionsMap { kafka: KafkaTransportOptions }
+ * }
+ * ```
+ *
+ * A transport loaded by URL alone is never imported, so its types are not seen: add
+ * `import type {} from "@outbound/kafka";` (or `"types": ["@outbound/kafka"]` in tsconfig) to
+ * have its section checked. Unknown keys are refused at runtime either way (`INVALID_CONFIG`).
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by each transport's declaration merge
+export interface TransportOptionsMap {}
+
+/** The built-in transports' section names; those whose types are not loaded accept any object. */
+type BuiltinSectionName = "kafka" | "kafkajs" | "rabbitmq" | "sqs" | "pulsar" | "memory";
+
 /** What `createProducer` accepts: the engine's options plus one section per transport. */
 export type ProducerConfig = ProducerOptionsInput & {
-  kafka?: unknown;
-  kafkajs?: unknown;
-  rabbitmq?: unknown;
-  sqs?: unknown;
-  pulsar?: unknown;
-  memory?: unknown;
+  [Name in keyof TransportOptionsMap]?: TransportOptionsMap[Name];
+} & {
+  [Name in Exclude<BuiltinSectionName, keyof TransportOptionsMap>]?: unknown;
 };
 
 export const ENGINE_OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(producerOptionsSchema.shape));

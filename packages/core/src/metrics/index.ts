@@ -1,2 +1,2 @@
 export { LogHistogram } from "./histogram.js";
-export { MetricsRecorder, type PercentileSummary, type ProducerMetrics } from "./metrics.js";
+export type { PercentileSummary, ProducerMetrics } from "./metrics.js";

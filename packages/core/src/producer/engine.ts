@@ -17,7 +17,7 @@ import type {
   RecordResult,
   RecordSuccess,
 } from "../message/index.js";
-import { MetricsRecorder, type ProducerMetrics } from "../metrics/index.js";
+import { MetricsRecorder, type ProducerMetrics } from "../metrics/metrics.js";
 import type { Partitioner } from "../partitioner/partitioner.js";
 import { stickyPartitioner } from "../partitioner/sticky.js";
 import { bytesSerializer } from "../serializer/bytes.js";

@@ -1,4 +1,4 @@
-export { type BackoffPolicy, backoffDelay } from "./backoff.js";
+export type { BackoffPolicy } from "./backoff.js";
 export { createProducer } from "./create.js";
 export type {
   CloseResult,

@@ -1,9 +1,10 @@
 import type { Capabilities } from "@outbound/core";
+import { defineCapabilities } from "@outbound/core/transport";
 import type { ResolvedBrokerOptions } from "../broker/broker-options.js";
 
 /** What the memory broker can do, derived from its current settings. */
 export function memoryCapabilities(settings: Readonly<ResolvedBrokerOptions>): Capabilities {
-  return {
+  return defineCapabilities({
     maxBatchRecords: settings.maxBatchRecords,
     maxBatchBytes: settings.maxBatchBytes,
     maxMessageBytes: settings.maxMessageBytes,
@@ -18,8 +19,5 @@ export function memoryCapabilities(settings: Readonly<ResolvedBrokerOptions>): C
     delay: settings.maxDelayMs > 0 ? { supported: true, maxMs: settings.maxDelayMs } : { supported: false },
     timestamps: true,
     acks: ["none", "leader", "all"],
-    transactions: false,
-    defaultPartitioner: "murmur2",
-    orderedInFlight: 1,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { OutboundError } from "@outbound/core";
+import { optionChecks } from "@outbound/core/transport";
 import type { MemoryBrokerOptions } from "../broker/broker-options.js";
 import type { MemoryBroker } from "../broker/memory-broker.js";
 
@@ -79,13 +80,43 @@ export function parseMemoryUrl(url: string): ParsedMemoryUrl {
   return { brokerName: parsed.hostname === "" ? undefined : decodeURIComponent(parsed.hostname), options };
 }
 
-/** The broker options among a transport's options (URL values first, explicit options over them). */
+/** Every key of `MemoryTransportOptions`: any other is refused, with the closest of these suggested. */
+const OPTION_NAMES = [
+  "broker",
+  "partitions",
+  "url",
+  "defaultPartitions",
+  "autoCreateTopics",
+  "maxMessageBytes",
+  "maxBatchBytes",
+  "maxBatchRecords",
+  "dedupWindowMs",
+  "maxDelayMs",
+  "now",
+] as const satisfies readonly (keyof MemoryTransportOptions)[];
+
+/**
+ * The broker options among a transport's options (URL values first, explicit options over them).
+ * An unknown key is refused, so `memory: { maxMesageBytes }` does not silently keep the default.
+ */
 export function brokerOptionsOf(
   options: MemoryTransportOptions,
   fromUrl: MemoryBrokerOptions,
 ): MemoryBrokerOptions {
-  const { broker: _broker, url: _url, partitions, ...rest } = options;
+  const {
+    broker: _broker,
+    url: _url,
+    partitions,
+    ...rest
+  } = optionChecks("memory").section(options, OPTION_NAMES);
   const merged: MemoryBrokerOptions = { ...fromUrl, ...rest };
   if (partitions !== undefined) merged.defaultPartitions = partitions;
   return Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
+}
+
+/** `createProducer({ memory: {...} })` is type-checked against these options where this package's types are loaded. */
+declare module "@outbound/core" {
+  interface TransportOptionsMap {
+    memory: MemoryTransportOptions;
+  }
 }

@@ -1,4 +1,4 @@
-import { OutboundError } from "@outbound/core";
+import { createProducer, OutboundError } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIRM_WINDOW, describeEndpoint, resolveConfig } from "../../src/config.js";
 import { transport } from "../../src/index.js";
@@ -95,5 +95,28 @@ describe("resolveConfig", () => {
       queues: false,
       exchangeType: "topic",
     });
+  });
+});
+
+describe("the rabbitmq config section", () => {
+  it("refuses an unknown key, here or under declare, naming the closest valid one", () => {
+    expect(configError(() => resolveConfig({ confirmWindw: 10 } as never)).message).toContain(
+      '"rabbitmq.confirmWindw" (did you mean "confirmWindow"?)',
+    );
+    expect(configError(() => resolveConfig({ declare: { qourum: true } } as never)).message).toContain(
+      '"rabbitmq.declare.qourum" (did you mean "quorum"?)',
+    );
+    expect(configError(() => resolveConfig({ persistent: "yes" } as never)).message).toContain(
+      'option "persistent" must be true or false',
+    );
+  });
+
+  it("is a compile error too, and INVALID_CONFIG at connect", async () => {
+    // If the TransportOptionsMap merge in src/config.ts stopped applying, this directive would
+    // be unused and the typecheck would fail.
+    // @ts-expect-error "confirmWindw" is not a RabbitMQ option
+    const producer = createProducer({ transport: "rabbitmq", rabbitmq: { confirmWindw: 10 } });
+    await expect(producer.connect()).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+    await producer.close();
   });
 });

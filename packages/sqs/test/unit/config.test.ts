@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { createProducer } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { parseSqsUrl, resolveSqsConfig } from "../../src/config.js";
 import { SqsTransport } from "../../src/transport.js";
@@ -74,7 +75,7 @@ describe("resolveSqsConfig", () => {
 
   it("rejects bad numbers, endpoints and credentials with messages naming the option", () => {
     expect(() => resolveSqsConfig({ maxMessageBytes: 0 })).toThrow(
-      /maxMessageBytes must be a positive integer/,
+      /"maxMessageBytes" must be a positive integer/,
     );
     expect(() => resolveSqsConfig({ maxMessageBytes: 2_000_000 })).toThrow(
       /maxBatchBytes .* at least maxMessageBytes/,
@@ -114,5 +115,22 @@ describe("resolveSqsConfig", () => {
       credentials: { accessKeyId: "AKIAEXAMPLE1234", secretAccessKey: "very-secret-value" },
     });
     expect(transport.describe()).toBe("sqs http://127.0.0.1:9324 (us-east-1, static credentials)");
+  });
+});
+
+describe("the sqs config section", () => {
+  it("refuses an unknown key with INVALID_CONFIG naming the closest valid one", () => {
+    expect(() => resolveSqsConfig({ requestTimeoutMS: 5 } as never)).toThrow(
+      /"sqs.requestTimeoutMS" \(did you mean "requestTimeoutMs"\?\)/,
+    );
+  });
+
+  it("is a compile error too, and INVALID_CONFIG at connect", async () => {
+    // If the TransportOptionsMap merge in src/config.ts stopped applying, this directive would
+    // be unused and the typecheck would fail.
+    // @ts-expect-error "regoin" is not an SQS option
+    const producer = createProducer({ url: "sqs://127.0.0.1:9324", sqs: { regoin: "eu-west-1" } });
+    await expect(producer.connect()).rejects.toMatchObject({ code: "INVALID_CONFIG" });
+    await producer.close();
   });
 });
