@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { OutboundRecord, RecordBatch, SendContext } from "@outbound/core";
 import { endpoints } from "../../../tools/brokers/endpoints.mjs";
 import { type PulsarTransportOptions, pulsarTransport } from "../src/index.js";
 
@@ -15,32 +14,7 @@ export function uniqueTopic(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** An `OutboundRecord` as the engine would hand it over. */
-export function record(topic: string, value: string, extra: Partial<OutboundRecord> = {}): OutboundRecord {
-  const bytes = new TextEncoder().encode(value);
-  return {
-    topic,
-    partition: 0,
-    key: undefined,
-    value: bytes,
-    headers: {},
-    contentType: "text/plain",
-    timestamp: Date.now(),
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: bytes.length,
-    ...extra,
-  };
-}
-
-export function batchOf(records: OutboundRecord[], acks: RecordBatch["acks"] = "all"): RecordBatch {
-  const first = records[0] as OutboundRecord;
-  return { topic: first.topic, partition: first.partition, acks, records };
-}
-
-export function context(timeoutMs = 30_000): SendContext {
-  return { signal: AbortSignal.timeout(timeoutMs), timeoutMs };
-}
+/** A record as the engine would hand it over, and a batch and send context for it. */
+export { batchOf, record, sendContext as context } from "@outbound/contract";
 
 export const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");

@@ -1,24 +1,8 @@
+import type { ProbedMessage } from "@outbound/contract";
 import WebSocket from "ws";
 import { endpoints } from "../../../tools/brokers/endpoints.mjs";
 import { status } from "../../../tools/brokers/index.mjs";
 import { pulsarAdmin } from "./admin.js";
-
-/** A message as Pulsar holds it, read through the WebSocket reader API (the contract suite's shape). */
-export interface ProbedPulsarMessage {
-  topic: string;
-  partition: number;
-  key?: Uint8Array;
-  value: Uint8Array;
-  headers: Record<string, string | Uint8Array>;
-  contentType?: string;
-  /**
-   * Pulsar's message id, `ledger:entry:partition:batchIndex`, decoded from the reader's: the
-   * form the transport's delivery reports use. (Pulsar has no numeric offset, so `offset` stays unset.)
-   */
-  messageId?: string;
-  /** Event time where the producer set one, else publish time. */
-  timestamp?: number;
-}
 
 /** Splits `name`, `tenant/ns/name` or `persistent://tenant/ns/name` into namespace and local name. */
 export function splitTopic(topic: string): { namespace: string; name: string } {
@@ -62,7 +46,7 @@ export function createPulsarProbe(options: { httpUrl?: string; token?: string } 
     namespace: string,
     localName: string,
     partition: number,
-    sink: ProbedPulsarMessage[],
+    sink: ProbedMessage[],
     done: () => boolean,
     onMessage: () => void,
   ): { stop(): void } {
@@ -86,6 +70,9 @@ export function createPulsarProbe(options: { httpUrl?: string; token?: string } 
         seen.add(messageId);
         const headers: Record<string, string> = { ...(message.properties ?? {}) };
         const contentType = headers["content-type"];
+        // messageId is Pulsar's `ledger:entry:partition:batchIndex`, the form the transport's
+        // delivery reports use; Pulsar has no numeric offset. The timestamp is the event time
+        // where the producer set one, else the publish time.
         sink.push({
           topic: `persistent://${namespace}/${localName}`,
           partition,
@@ -154,10 +141,10 @@ export function createPulsarProbe(options: { httpUrl?: string; token?: string } 
     async read(
       topic: string,
       readOptions: { count: number; timeoutMs: number; settleMs?: number },
-    ): Promise<ProbedPulsarMessage[]> {
+    ): Promise<ProbedMessage[]> {
       const { namespace, name } = splitTopic(topic);
       const partitions = await admin.partitions(namespace, name).catch(() => 0);
-      const messages: ProbedPulsarMessage[] = [];
+      const messages: ProbedMessage[] = [];
       const opened: { stop(): void }[] = [];
       await new Promise<void>((resolve) => {
         const finish = () => {

@@ -136,7 +136,7 @@ describe("sending", () => {
 
   it("acks none resolves without waiting and the message still arrives", async () => {
     const topic = uniqueTopic("acksnone");
-    const results = await transport.send(batchOf([record(topic, "fire")], "none"), context());
+    const results = await transport.send(batchOf([record(topic, "fire")], { acks: "none" }), context());
     expect(results[0]).toMatchObject({ ok: true, acknowledged: false });
     const read = await probe.read(topic, { count: 1, timeoutMs: 15_000 });
     expect(read.map((m) => text(m.value))).toEqual(["fire"]);

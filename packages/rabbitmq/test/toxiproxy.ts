@@ -1,3 +1,4 @@
+import { toxiproxyProxy } from "@outbound/contract";
 import { endpoints } from "../../../tools/brokers/endpoints.mjs";
 
 /**
@@ -13,61 +14,21 @@ export async function createAmqpProxy(label: string): Promise<{
   latency(ms: number): Promise<() => Promise<void>>;
   remove(): Promise<void>;
 }> {
-  const api = endpoints().toxiproxy;
   const broker = new URL(endpoints().amqp);
-  const name = `outbound-rabbitmq-${label}-${process.pid}`;
-  const created = await request(api, "POST", "/proxies", {
-    name,
-    listen: "127.0.0.1:0",
+  const proxy = await toxiproxyProxy({
+    api: endpoints().toxiproxy,
+    name: `outbound-rabbitmq-${label}-${process.pid}`,
     upstream: `${broker.hostname}:${broker.port || 5672}`,
-    enabled: true,
   });
-  const listen = String((created as { listen: string }).listen);
   return {
     urlFor(vhost) {
       const url = new URL(broker.toString());
-      url.host = listen;
+      url.host = proxy.listen;
       url.pathname = `/${encodeURIComponent(vhost)}`;
       return url.toString();
     },
-    async stall() {
-      const toxic = `stall-${Date.now()}`;
-      // timeout 0: data stops in this direction and the connection stays open until the toxic goes.
-      await request(api, "POST", `/proxies/${name}/toxics`, {
-        name: toxic,
-        type: "timeout",
-        stream: "downstream",
-        attributes: { timeout: 0 },
-      });
-      return async () => {
-        await request(api, "DELETE", `/proxies/${name}/toxics/${toxic}`).catch(() => undefined);
-      };
-    },
-    async latency(ms) {
-      const toxic = `latency-${Date.now()}`;
-      await request(api, "POST", `/proxies/${name}/toxics`, {
-        name: toxic,
-        type: "latency",
-        stream: "downstream",
-        attributes: { latency: ms },
-      });
-      return async () => {
-        await request(api, "DELETE", `/proxies/${name}/toxics/${toxic}`).catch(() => undefined);
-      };
-    },
-    async remove() {
-      await request(api, "DELETE", `/proxies/${name}`).catch(() => undefined);
-    },
+    stall: () => proxy.stall("downstream"),
+    latency: (ms) => proxy.latency(ms, "downstream"),
+    remove: () => proxy.remove().catch(() => undefined),
   };
-}
-
-async function request(api: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(new URL(path, api), {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok)
-    throw new Error(`toxiproxy ${method} ${path}: ${response.status} ${await response.text()}`);
-  return response.status === 204 ? undefined : response.json();
 }

@@ -1,4 +1,5 @@
 import { endpoints } from "@outbound/brokers-tool/endpoints";
+import { batchOf, record as contractRecord, sendContext } from "@outbound/contract";
 import type { OutboundRecord, RecordBatch, RecordResult, SendContext } from "@outbound/core";
 import type { SqsTransportOptions } from "../src/config.js";
 import { SqsTransport } from "../src/transport.js";
@@ -28,31 +29,18 @@ const encoder = new TextEncoder();
 export const utf8 = (s: string) => encoder.encode(s);
 export const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
-/** A record as the engine hands it over, with overrides. */
+/** A record as the engine hands it over: "hello" unless `overrides.value` says otherwise. */
 export function record(topic: string, overrides: Partial<OutboundRecord> = {}): OutboundRecord {
-  const value = overrides.value ?? utf8("hello");
-  return {
-    topic,
-    partition: 0,
-    key: undefined,
-    value,
-    headers: {},
-    contentType: "text/plain",
-    timestamp: Date.now(),
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: value.byteLength,
-    ...overrides,
-  };
+  return contractRecord(topic, overrides.value ?? "hello", overrides);
 }
 
 export function batch(topic: string, records: OutboundRecord[]): RecordBatch {
-  return { topic, partition: 0, acks: "all", records };
+  return batchOf(records, { topic, partition: 0 });
 }
 
+/** A send context whose signal never aborts: these tests time out through `timeoutMs` alone. */
 export function context(timeoutMs = 30_000): SendContext {
-  return { signal: new AbortController().signal, timeoutMs };
+  return sendContext(timeoutMs, new AbortController().signal);
 }
 
 /** Codes of failed results, "ok" for successes: easy to compare in one assertion. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { batchOf, sendContext as contractSendContext, record } from "@outbound/contract";
 import { OutboundError, type OutboundRecord, type RecordBatch, type SendContext } from "@outbound/core";
 import { expect } from "vitest";
 import type { BrokerEndpoints } from "../../brokers/endpoints.d.mts";
@@ -24,28 +25,14 @@ export function text(value: Uint8Array | undefined): string | undefined {
   return value === undefined ? undefined : new TextDecoder().decode(value);
 }
 
-/** A record as the engine would hand it over. */
+/** A record as the engine would hand it over, on `partition`. */
 export function makeRecord(
   topic: string,
   partition: number,
   value: string | Uint8Array,
   extra: Partial<OutboundRecord> = {},
-) {
-  const valueBytes = typeof value === "string" ? bytes(value) : value;
-  return {
-    topic,
-    partition,
-    key: undefined,
-    value: valueBytes,
-    headers: {},
-    contentType: "text/plain",
-    timestamp: Date.now(),
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: valueBytes.byteLength,
-    ...extra,
-  } satisfies OutboundRecord;
+): OutboundRecord {
+  return record(topic, value, { partition, ...extra });
 }
 
 export function makeBatch(
@@ -54,11 +41,12 @@ export function makeBatch(
   records: OutboundRecord[],
   acks: RecordBatch["acks"] = "all",
 ): RecordBatch {
-  return { topic, partition, acks, records };
+  return batchOf(records, { topic, partition, acks });
 }
 
+/** A send context whose signal never aborts: the Kafka tests time out through `timeoutMs` alone. */
 export function sendContext(timeoutMs = 15_000): SendContext {
-  return { signal: new AbortController().signal, timeoutMs };
+  return contractSendContext(timeoutMs, new AbortController().signal);
 }
 
 /** Runs `run`, expecting it to throw INVALID_CONFIG; returns the error. */

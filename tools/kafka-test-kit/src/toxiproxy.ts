@@ -1,5 +1,6 @@
 import net from "node:net";
 import tls from "node:tls";
+import { toxiproxyProxy } from "@outbound/contract";
 import type { ISocketFactory } from "kafkajs";
 import { brokerEndpoints } from "./helpers.js";
 
@@ -21,41 +22,11 @@ export function proxiedSocketFactory(listenPort: number): ISocketFactory {
  * the proxy instead, which needs no change to the broker's advertised listeners.
  */
 export async function kafkaProxy(name: string, listenPort: number, upstream = brokerEndpoints().kafka) {
-  const api = brokerEndpoints().toxiproxy;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok && response.status !== 404) {
-      throw new Error(`toxiproxy ${method} ${path}: ${response.status} ${await response.text()}`);
-    }
-    return response;
-  };
-  await call("DELETE", `/proxies/${name}`);
-  await call("POST", "/proxies", { name, listen: `127.0.0.1:${listenPort}`, upstream, enabled: true });
-
-  return {
-    socketFactory: proxiedSocketFactory(listenPort),
-    /** Closes every connection through the proxy (toxiproxy does so when a proxy is disabled). */
-    async dropConnections() {
-      await call("POST", `/proxies/${name}`, { enabled: false });
-      await call("POST", `/proxies/${name}`, { enabled: true });
-    },
-    async addToxic(toxic: {
-      name: string;
-      type: string;
-      stream: "upstream" | "downstream";
-      attributes: Record<string, number>;
-    }) {
-      await call("POST", `/proxies/${name}/toxics`, { ...toxic, toxicity: 1 });
-    },
-    async removeToxic(toxicName: string) {
-      await call("DELETE", `/proxies/${name}/toxics/${toxicName}`);
-    },
-    async remove() {
-      await call("DELETE", `/proxies/${name}`);
-    },
-  };
+  const proxy = await toxiproxyProxy({
+    api: brokerEndpoints().toxiproxy,
+    name,
+    upstream,
+    listen: `127.0.0.1:${listenPort}`,
+  });
+  return { ...proxy, socketFactory: proxiedSocketFactory(listenPort) };
 }

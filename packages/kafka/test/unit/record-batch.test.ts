@@ -1,3 +1,4 @@
+import { record as contractRecord } from "@outbound/contract";
 import type { OutboundRecord } from "@outbound/core";
 import { crc32c, Reader, readRecordsBatch } from "@platformatic/kafka";
 import { describe, expect, it } from "vitest";
@@ -8,21 +9,7 @@ import { encodeRecordBatch, NO_IDENTITY } from "../../src/record-batch.js";
 const encoder = new TextEncoder();
 
 function record(value: string, extra: Partial<OutboundRecord> = {}): OutboundRecord {
-  const bytes = encoder.encode(value);
-  return {
-    topic: "t",
-    partition: 0,
-    key: undefined,
-    value: bytes,
-    headers: {},
-    contentType: "",
-    timestamp: 1_700_000_000_000,
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: bytes.byteLength,
-    ...extra,
-  };
+  return contractRecord("t", value, { contentType: "", timestamp: 1_700_000_000_000, ...extra });
 }
 
 /** Decoded with the client's own reader: an independent implementation of the same format. */

@@ -1,22 +1,16 @@
+import { record as contractRecord } from "@outbound/contract";
 import type { OutboundRecord, RecordBatch } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { toKafkaAcks, toKafkaMessage, toRecordResults } from "../../src/mapping.js";
 
 function record(overrides: Partial<OutboundRecord> = {}): OutboundRecord {
-  return {
-    topic: "t",
+  return contractRecord("t", overrides.value ?? new Uint8Array([0, 1, 2, 255]), {
     partition: 2,
     key: new TextEncoder().encode("k"),
-    value: new Uint8Array([0, 1, 2, 255]),
-    headers: {},
     contentType: "application/json",
     timestamp: 1_700_000_000_123,
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: 5,
     ...overrides,
-  };
+  });
 }
 
 describe("record to kafkajs message", () => {

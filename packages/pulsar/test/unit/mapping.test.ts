@@ -1,3 +1,4 @@
+import { record as contractRecord } from "@outbound/contract";
 import type { OutboundRecord } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { parseBrokerUrl, redactUrl } from "../../src/client/service-url.js";
@@ -8,20 +9,11 @@ import { transport } from "../../src/index.js";
 import { mapRecord } from "../../src/mapping.js";
 
 function record(extra: Partial<OutboundRecord> = {}): OutboundRecord {
-  return {
-    topic: "t",
-    partition: 0,
-    key: undefined,
-    value: new Uint8Array([1, 2]),
-    headers: {},
+  return contractRecord("t", extra.value ?? new Uint8Array([1, 2]), {
     contentType: "application/json",
     timestamp: 1_700_000_000_000,
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: 2,
     ...extra,
-  };
+  });
 }
 
 describe("topic names", () => {

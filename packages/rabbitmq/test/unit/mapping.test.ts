@@ -1,3 +1,4 @@
+import { record as contractRecord } from "@outbound/contract";
 import { OutboundError, type OutboundRecord } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/config.js";
@@ -12,20 +13,11 @@ import {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 function record(overrides: Partial<OutboundRecord> = {}): OutboundRecord {
-  return {
-    topic: "orders",
-    partition: 0,
-    key: undefined,
-    value: bytes("v"),
-    headers: {},
+  return contractRecord("orders", overrides.value ?? "v", {
     contentType: "application/json",
     timestamp: 1_700_000_000_123,
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: 1,
     ...overrides,
-  };
+  });
 }
 
 const exchangeMode = resolveConfig({ destination: "exchange" });

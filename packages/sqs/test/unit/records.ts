@@ -1,24 +1,12 @@
+import { record as contractRecord } from "@outbound/contract";
 import type { OutboundRecord } from "@outbound/core";
 import type { QueueInfo } from "../../src/queues.js";
 
 const text = new TextEncoder();
 
-/** A record as the engine hands it to a transport, with overrides. */
+/** A record for the queue "orders" as the engine hands it to a transport, with a fixed timestamp. */
 export function record(overrides: Partial<OutboundRecord> = {}): OutboundRecord {
-  return {
-    topic: "orders",
-    partition: 0,
-    key: undefined,
-    value: text.encode("hello"),
-    headers: {},
-    contentType: "text/plain",
-    timestamp: 1_700_000_000_000,
-    id: undefined,
-    delayMs: undefined,
-    attempt: 1,
-    sizeBytes: 5,
-    ...overrides,
-  };
+  return contractRecord("orders", overrides.value ?? "hello", { timestamp: 1_700_000_000_000, ...overrides });
 }
 
 export const standardQueue: QueueInfo = {
