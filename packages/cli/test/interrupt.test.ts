@@ -5,14 +5,35 @@ import { startCli } from "./run-cli.js";
 // A broker that accepts TCP and never answers: what is sent to it stays buffered until Ctrl-C.
 let silent: Server;
 let silentPort = 0;
+let onConnection: (() => void) | undefined;
 beforeAll(async () => {
-  silent = createServer(() => {});
+  silent = createServer(() => onConnection?.());
   await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
   silentPort = (silent.address() as { port: number }).port;
 });
 afterAll(() => {
   silent.close();
 });
+
+/**
+ * Resolves when the CLI dials the silent broker: it has read its input and sent, so its SIGINT
+ * handler is in place (it is installed before the first line is read). A fixed sleep instead
+ * would let a slow start-up on a loaded machine take the first SIGINT with Node's default
+ * handler, which kills the process.
+ */
+function nextConnection(): Promise<void> {
+  return new Promise((resolve) => {
+    onConnection = () => {
+      onConnection = undefined;
+      resolve();
+    };
+  });
+}
+
+/** Polls until `condition` holds; the test's own timeout bounds it. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe("Ctrl-C", () => {
   it("stops reading, keeps what was acknowledged, exit 130", async () => {
@@ -37,9 +58,10 @@ describe("Ctrl-C", () => {
       "--close-timeout",
       "1s",
     ]);
+    const dialled = nextConnection();
     run.child.stdin.write("1\n2\n");
-    // Give the CLI time to read both lines and hand them to the producer.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Both lines are in one chunk, read and handed to the producer before it dials the broker.
+    await dialled;
     const interruptedAt = performance.now();
     run.child.kill("SIGINT");
     const r = await run.exited;
@@ -61,10 +83,12 @@ describe("Ctrl-C", () => {
       "--close-timeout",
       "60s",
     ]);
+    const dialled = nextConnection();
     run.child.stdin.write("1\n");
-    await new Promise((r) => setTimeout(r, 1_500));
+    await dialled;
     run.child.kill("SIGINT");
-    await new Promise((r) => setTimeout(r, 300));
+    // The second Ctrl-C only once the first was handled, so it is seen as the second.
+    await until(() => run.output().stderr.includes("SIGINT: stopping"));
     run.child.kill("SIGINT");
     const r = await run.exited;
     expect(r.status).toBe(130);
