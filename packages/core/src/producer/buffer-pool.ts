@@ -1,11 +1,12 @@
 import { OutboundError } from "../errors/index.js";
+import type { Clock, ClockTimer } from "./clock.js";
 import { Deque } from "./deque.js";
 
 interface Waiter {
   bytes: number;
   resolve(): void;
   reject(error: OutboundError): void;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: ClockTimer | undefined;
   done: boolean;
 }
 
@@ -17,7 +18,10 @@ export class BufferPool {
   private used = 0;
   private readonly waiters = new Deque<Waiter>();
 
-  constructor(readonly maxBytes: number) {}
+  constructor(
+    readonly maxBytes: number,
+    private readonly clock: Clock,
+  ) {}
 
   get usedBytes(): number {
     return this.used;
@@ -41,7 +45,7 @@ export class BufferPool {
     if (this.tryReserve(bytes)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { bytes, resolve, reject, timer: undefined, done: false };
-      waiter.timer = setTimeout(() => {
+      waiter.timer = this.clock.setTimeout(() => {
         if (waiter.done) return;
         waiter.done = true;
         reject(
@@ -71,7 +75,7 @@ export class BufferPool {
       if (this.used + w.bytes > this.maxBytes) return;
       this.waiters.shift();
       w.done = true;
-      clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       this.used += w.bytes;
       w.resolve();
     }
@@ -82,7 +86,7 @@ export class BufferPool {
     for (const w of this.waiters.drainAll()) {
       if (w.done) continue;
       w.done = true;
-      clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       w.reject(error);
     }
   }

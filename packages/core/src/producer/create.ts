@@ -5,6 +5,7 @@ import { isKeyHashingPartitioner, type Partitioner, resolvePartitioner } from ".
 import { findTransport, transportNames } from "../registry/index.js";
 import { resolveSerializer } from "../serializer/index.js";
 import type { Transport, TransportModule } from "../transport/index.js";
+import type { Clock } from "./clock.js";
 import { type EngineParts, ProducerEngine, type TransportSource } from "./engine.js";
 import type { Producer } from "./types.js";
 
@@ -60,6 +61,17 @@ function fromEnvironmentSaysSo<T>(parsed: ParsedConfig, build: () => T): T {
  * With no argument it reads `OUTBOUND_URL` and `OUTBOUND_*` from the environment.
  */
 export function createProducer(config?: ProducerConfig): Producer {
+  return createProducerWith(config, {});
+}
+
+/**
+ * `createProducer` with the engine's collaborators injected. Internal: not exported from the
+ * package, used by core's own tests to run the engine on a fake clock.
+ */
+export function createProducerWith(
+  config: ProducerConfig | undefined,
+  internals: { clock?: Clock },
+): Producer {
   const parsed = parseProducerConfig(config, process.env, transportNames());
   const { options } = parsed;
   const source = fromEnvironmentSaysSo(parsed, () => sourceFor(parsed));
@@ -75,6 +87,7 @@ export function createProducer(config?: ProducerConfig): Producer {
     // the key-hashing ones only apply to keys, and keyless messages stay sticky.
     partitionKeyless: partitioner !== undefined && !isKeyHashingPartitioner(partitioner),
     resolveDefaultPartitioner: (name) => resolvePartitioner(name),
+    ...(internals.clock ? { clock: internals.clock } : {}),
   };
   return new ProducerEngine(parts);
 }

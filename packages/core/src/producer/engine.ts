@@ -28,6 +28,7 @@ import { ProducerTelemetry } from "../telemetry/producer-telemetry.js";
 import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
 import { backoffDelay } from "./backoff.js";
 import { BufferPool } from "./buffer-pool.js";
+import { type Clock, type ClockTimer, sleep, systemClock } from "./clock.js";
 import { Lane } from "./lane.js";
 import { PartitionCache } from "./partition-cache.js";
 import { NO_HEADERS, type PendingRecord } from "./pending.js";
@@ -59,6 +60,8 @@ export interface EngineParts {
   /** Whether keyless messages also go through `partitioner` instead of sticky partitioning. */
   partitionKeyless: boolean;
   resolveDefaultPartitioner: (name: Capabilities["defaultPartitioner"]) => Partitioner;
+  /** Where the engine reads time and arms timers; the system clock unless a test injects a fake one. */
+  clock?: Clock;
 }
 
 /** `sendSerialized`: bytes that skip the serializer. */
@@ -73,7 +76,7 @@ interface AdmittingEntry {
   reject: (e: OutboundError) => void;
   /** What the send waits for, for the error its deadline gives. */
   waitingFor: string;
-  deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  deadlineTimer: ClockTimer | undefined;
 }
 
 /** A Uint8Array value under the default JSON serializer: its bytes go out as they are. */
@@ -123,8 +126,9 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private transportRetries = false;
 
   private readonly deliveryTimeoutMs: number;
+  private readonly clock: Clock;
   private pendingCount = 0;
-  private requestTimer: ReturnType<typeof setTimeout> | undefined;
+  private requestTimer: ClockTimer | undefined;
   private requestTimerAt = 0;
   /** Dead-letter writes under way; their `send()` rejects once each finishes. */
   private deadLettering = 0;
@@ -135,17 +139,18 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private closeResult: Promise<CloseResult> | undefined;
   private paused: BackpressureState = { paused: false };
   /** Fails queued records at their deadline; armed for the earliest queued head's. */
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineTimer: ClockTimer | undefined;
   private deadlineTimerAt = 0;
   private lastPressureLog = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly parts: EngineParts) {
     super();
     this.options = parts.parsed.options;
+    this.clock = parts.clock ?? systemClock;
     this.deliveryTimeoutMs = this.options.deliveryTimeoutMs;
     this.userCode = new UserCode(this, this.options.logger ?? silentLogger);
     this.logger = this.userCode.logger;
-    this.buffer = new BufferPool(this.options.bufferMaxBytes);
+    this.buffer = new BufferPool(this.options.bufferMaxBytes, this.clock);
     this.transportName = "transport" in parts.source ? parts.source.transport.name : parts.source.name;
     this.deadLetterSink = this.makeDeadLetterSink();
   }
@@ -188,7 +193,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         { transport: transport.name },
       );
     }
-    const deadline = performance.now() + this.options.deliveryTimeoutMs;
+    const deadline = this.clock.now() + this.options.deliveryTimeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await transport.connect();
@@ -200,12 +205,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
         });
         this.lastConnectError = e;
         const delay = backoffDelay(this.options.retry, attempt);
-        if (!isRetried(e) || performance.now() + delay >= deadline || this.closing) throw e;
+        if (!isRetried(e) || this.clock.now() + delay >= deadline || this.closing) throw e;
         this.logger.warn(
           { transport: transport.name, attempt, error: e.message },
           "connect failed, retrying",
         );
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(this.clock, delay);
       }
     }
     if (this.options.telemetry?.tracing !== false || this.options.telemetry?.metrics !== false) {
@@ -241,7 +246,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.maxMessageBytes = Math.min(caps.maxMessageBytes, this.options.bufferMaxBytes);
     this.maxInFlight = this.options.maxInFlightPerPartition ?? Math.max(1, caps.orderedInFlight);
     this.transportRetries = caps.retries === "transport";
-    this.partitionCache = new PartitionCache(transport, this.options.metadataMaxAgeMs, this.options.retry);
+    this.partitionCache = new PartitionCache(
+      transport,
+      this.options.metadataMaxAgeMs,
+      this.options.retry,
+      this.clock,
+    );
     transport.onBackpressure?.((state) => this.onTransportBackpressure(state));
     this.logger.info({ transport: transport.describe?.() ?? transport.name }, "producer connected");
   }
@@ -285,7 +295,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   /** `send()` never throws: whatever goes wrong, even inside the engine, rejects this message only. */
   private sendSafely(message: OutboundMessage, raw: RawSend | undefined): Promise<DeliveryReport> {
     try {
-      return this.sendInternal(message, raw, false, performance.now());
+      return this.sendInternal(message, raw, false, this.clock.now());
     } catch (error) {
       return this.refuse(message, undefined, error);
     }
@@ -360,16 +370,16 @@ export class ProducerEngine extends EventEmitter implements Producer {
     // Every phase before the lane (connect, serializer, partition lookup, buffer space) runs
     // inside the message's own deadline, whatever the transport's own timeouts are.
     const deadline = startedAt + this.deliveryTimeoutMs;
-    entry.deadlineTimer = setTimeout(
+    entry.deadlineTimer = this.clock.setTimeout(
       () => cancel(this.notSentInTime(entry, startedAt)),
-      Math.max(0, Math.ceil(deadline - performance.now())),
+      Math.max(0, Math.ceil(deadline - this.clock.now())),
     );
     this.admitting.add(entry);
     return { cancelled, entry };
   }
 
   private endAdmission(entry: AdmittingEntry): void {
-    clearTimeout(entry.deadlineTimer);
+    this.clock.clearTimeout(entry.deadlineTimer);
     this.admitting.delete(entry);
   }
 
@@ -379,7 +389,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     const last = waitingForConnect ? this.lastConnectError : undefined;
     return new OutboundError(
       "TIMEOUT",
-      `not sent within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms, ${Math.round(performance.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${last.reason}` : ""}; nothing was sent`,
+      `not sent within deliveryTimeoutMs (${this.deliveryTimeoutMs} ms, ${Math.round(this.clock.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${last.reason}` : ""}; nothing was sent`,
       { transport: this.transportName, kind: "retriable", cause: last },
     );
   }
@@ -524,7 +534,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     // The record's topic, never the message's: reading a hostile message again could throw.
     this.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
     if (record?.placed && record.deadLetterable && this.deadLetterWanted(e, message)) {
-      return this.deadLetter(message, record, e, 1, Date.now()).then((final) => {
+      return this.deadLetter(message, record, e, 1, this.clock.epochMs()).then((final) => {
         this.emitIf("failure", { message, error: final });
         throw final;
       });
@@ -613,7 +623,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     }
     let lane = byPartition[partition];
     if (!lane) {
-      lane = new Lane(topic, partition);
+      lane = new Lane(topic, partition, this.clock);
       byPartition[partition] = lane;
       this.lanes.push(lane);
     }
@@ -647,7 +657,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (this.paused.paused || !this.transport) return;
     const linger = this.options.lingerMs;
     while (lane.inFlight < this.maxInFlight && lane.queue.length > 0) {
-      const now = performance.now();
+      const now = this.clock.now();
       if (now < lane.retryAt) {
         this.wakeLane(lane, lane.retryAt);
         return;
@@ -674,13 +684,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
     if (lane.wakeTimer && lane.wakeAt <= at) return;
     lane.clearWake();
     lane.wakeAt = at;
-    lane.wakeTimer = setTimeout(
+    lane.wakeTimer = this.clock.setTimeout(
       () => {
         lane.wakeTimer = undefined;
         lane.wakeAt = 0;
         this.drain(lane);
       },
-      Math.max(0, Math.ceil(at - performance.now())),
+      Math.max(0, Math.ceil(at - this.clock.now())),
     );
   }
 
@@ -789,7 +799,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       if (request.done || result?.ok !== true) return;
       const p = request.records[index];
       if (p === undefined || p.settled) return;
-      this.succeed(p, result, performance.now());
+      this.succeed(p, result, this.clock.now());
     },
     // A transport that retries itself resends the same records: count the attempt on each.
     onRetry: (request, error, delayMs) => {
@@ -798,7 +808,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         if (p.settled) continue;
         p.attempt++;
         p.lastError = error;
-        p.firstFailureAt ??= Date.now();
+        p.firstFailureAt ??= this.clock.epochMs();
         retried.push(p);
       }
       this.countRetries(request.lane, retried, error, delayMs);
@@ -816,12 +826,12 @@ export class ProducerEngine extends EventEmitter implements Producer {
         if (!timer.hasRef()) timer.ref();
         return;
       }
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
     }
     this.requestTimerAt = expiresAt;
-    this.requestTimer = setTimeout(
+    this.requestTimer = this.clock.setTimeout(
       this.onRequestTimer,
-      Math.max(0, Math.ceil(expiresAt - performance.now())),
+      Math.max(0, Math.ceil(expiresAt - this.clock.now())),
     );
   }
 
@@ -836,7 +846,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private readonly onRequestTimer = (): void => {
     this.requestTimer = undefined;
     // Timers may fire a fraction of a millisecond before the clock reaches the expiry they were set for.
-    const now = performance.now() + 1;
+    const now = this.clock.now() + 1;
     let next = Number.POSITIVE_INFINITY;
     for (const request of this.inFlight) {
       if (request.expiresAt <= now) this.onRequestTimeout(request);
@@ -870,12 +880,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
     this.releaseRequestTimer();
     const { lane, records } = request;
     lane.inFlight--;
-    this.telemetry?.request(
-      lane.topic,
-      records.length,
-      (performance.now() - request.startedAt) / 1000,
-      error,
-    );
+    this.telemetry?.request(lane.topic, records.length, (this.clock.now() - request.startedAt) / 1000, error);
     if (results !== undefined && (!Array.isArray(results) || results.length !== records.length)) {
       error = new OutboundError(
         "PROTOCOL_ERROR",
@@ -884,7 +889,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       );
       results = undefined;
     }
-    const now = performance.now();
+    const now = this.clock.now();
     const retry: PendingRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       const p = records[i]!;
@@ -905,7 +910,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         ? error
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
     p.lastError = e;
-    p.firstFailureAt ??= Date.now();
+    p.firstFailureAt ??= this.clock.epochMs();
     this.forgetPartitionsOn(e, p.topic);
     // The one draw for this retry: the deadline check and the wait use the same delay.
     const nextDelay = backoffDelay(this.options.retry, p.attempt);
@@ -940,7 +945,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       error instanceof OutboundError
         ? error
         : toOutboundError(error, "INTERNAL", { transport: this.transportName });
-    p.firstFailureAt ??= Date.now();
+    p.firstFailureAt ??= this.clock.epochMs();
     this.forgetPartitionsOn(p.lastError, p.topic);
     this.fail(p, p.lastError);
   }
@@ -1020,14 +1025,14 @@ export class ProducerEngine extends EventEmitter implements Producer {
     p.settled = true;
     this.release(p);
     this.metricsRecorder.failed++;
-    this.metricsRecorder.latency.record(performance.now() - p.startedAt);
+    this.metricsRecorder.latency.record(this.clock.now() - p.startedAt);
     this.telemetry?.ended(p.span, p.topic, undefined, error);
     this.logger.warn(
       { topic: p.topic, code: error.code, kind: error.kind, attempts: p.attempt },
       `message not delivered: ${error.message}`,
     );
     if (p.deadLetterable && this.deadLetterWanted(error, p.message)) {
-      const firstFailure = p.firstFailureAt ?? Date.now();
+      const firstFailure = p.firstFailureAt ?? this.clock.epochMs();
       this.deadLetter(p.message, p, error, p.attempt, firstFailure).then((final) => {
         p.reject(final);
         this.emitIf("failure", { message: p.message, error: final });
@@ -1139,10 +1144,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private watchDeadline(at: number): void {
     if (this.deadlineTimer !== undefined) {
       if (this.deadlineTimerAt <= at) return;
-      clearTimeout(this.deadlineTimer);
+      this.clock.clearTimeout(this.deadlineTimer);
     }
     this.deadlineTimerAt = at;
-    this.deadlineTimer = setTimeout(this.onDeadline, Math.max(0, Math.ceil(at - performance.now())));
+    this.deadlineTimer = this.clock.setTimeout(
+      this.onDeadline,
+      Math.max(0, Math.ceil(at - this.clock.now())),
+    );
     // It does not hold the process open by itself: a request in flight does, through its own timer.
     this.deadlineTimer.unref?.();
   }
@@ -1156,13 +1164,13 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private readonly onDeadline = (): void => {
     this.deadlineTimer = undefined;
     // Timers may fire a fraction of a millisecond early; a deadline within 1 ms counts as reached.
-    const now = performance.now() + 1;
+    const now = this.clock.now() + 1;
     let next = Number.POSITIVE_INFINITY;
     for (const lane of this.lanes) {
       let head = lane.queue.peek();
       while (head && (head.settled || now >= head.startedAt + this.deliveryTimeoutMs)) {
         lane.shift();
-        if (!head.settled) this.fail(head, this.expiredError(head, performance.now()));
+        if (!head.settled) this.fail(head, this.expiredError(head, this.clock.now()));
         head = lane.queue.peek();
       }
       if (head && head.startedAt + this.deliveryTimeoutMs < next)
@@ -1173,7 +1181,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   };
 
   private stopDeadlineTimer(): void {
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
   }
 
@@ -1197,7 +1205,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
   private emitBackpressure(paused: boolean, reason: string): void {
     this.emitIf("backpressure", { paused, reason, bufferedBytes: this.buffer.usedBytes });
     // Buffer pressure can hit every send; say it at most once a second.
-    const now = performance.now();
+    const now = this.clock.now();
     if (paused && now - this.lastPressureLog >= 1000) {
       this.lastPressureLog = now;
       this.logger.warn(
@@ -1245,6 +1253,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         requestTimeoutMs: this.options.requestTimeoutMs,
         retry: this.options.retry,
       },
+      this.clock,
       {
         accepted: () => {
           this.metricsRecorder.sent++;
@@ -1287,7 +1296,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
         this.transportName,
         raw ? raw.contentType : this.parts.serializer.contentType,
         true,
-        performance.now(),
+        this.clock.now(),
       );
       const serialized = await this.begin(record, raw, value);
       const deadline = record.startedAt + this.deliveryTimeoutMs;
@@ -1342,28 +1351,28 @@ export class ProducerEngine extends EventEmitter implements Producer {
   }
 
   private async closeOnce(timeoutMs: number): Promise<CloseResult> {
-    const startedAt = performance.now();
+    const startedAt = this.clock.now();
     this.closing = true;
     for (const lane of this.lanes) if (lane.queue.length > 0) this.drain(lane);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: ClockTimer | undefined;
     const timedOut = await Promise.race([
       this.idle().then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), timeoutMs);
+        timer = this.clock.setTimeout(() => resolve(true), timeoutMs);
       }),
     ]);
-    clearTimeout(timer);
+    this.clock.clearTimeout(timer);
     const undelivered: Undelivered[] = timedOut ? this.forceClose(timeoutMs) : [];
     this.stopDeadlineTimer();
-    if (this.requestTimer !== undefined) clearTimeout(this.requestTimer);
+    if (this.requestTimer !== undefined) this.clock.clearTimeout(this.requestTimer);
     this.requestTimer = undefined;
     for (const lane of this.lanes) lane.clearWake();
     if (this.transport && this.connecting) {
       // close() keeps its own timeout too: a transport still dialling a silent broker would hold
       // it for its connect timeout. Past the budget the transport goes on closing by itself;
       // every message has settled by then.
-      const remainingMs = Math.max(0, timeoutMs - (performance.now() - startedAt));
-      await withTimeout(this.transport.close(), remainingMs).catch((error: unknown) => {
+      const remainingMs = Math.max(0, timeoutMs - (this.clock.now() - startedAt));
+      await withTimeout(this.clock, this.transport.close(), remainingMs).catch((error: unknown) => {
         this.logger.warn({ error: String(error) }, "transport close failed or outlasted close's timeout");
       });
     }
@@ -1445,11 +1454,11 @@ export class ProducerEngine extends EventEmitter implements Producer {
         transport: this.transportName,
       });
     }
-    const deadline = performance.now() + this.deliveryTimeoutMs;
+    const deadline = this.clock.now() + this.deliveryTimeoutMs;
     // The same promise a send makes: the answer within deliveryTimeoutMs, whatever the broker does.
     const lookup = this.connect().then(() => this.partitionCache!.get(topic, deadline));
     try {
-      return await withTimeout(lookup, this.deliveryTimeoutMs);
+      return await withTimeout(this.clock, lookup, this.deliveryTimeoutMs);
     } catch (error) {
       if (error instanceof OutboundError) throw error;
       throw new OutboundError(
@@ -1486,12 +1495,12 @@ function withDeadLetter(error: OutboundError, outcome: DeadLetterOutcome, note: 
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ClockTimer | undefined;
   return Promise.race([
     promise,
     new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      timer = clock.setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     }),
-  ]).finally(() => clearTimeout(timer));
+  ]).finally(() => clock.clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import type { Clock, ClockTimer } from "./clock.js";
 import { Deque } from "./deque.js";
 import type { PendingRecord } from "./pending.js";
 
@@ -10,15 +11,16 @@ export class Lane {
   readonly queue = new Deque<PendingRecord>();
   queuedBytes = 0;
   inFlight = 0;
-  /** `performance.now()` before which nothing is sent (retry backoff). */
+  /** `clock.now()` before which nothing is sent (retry backoff). */
   retryAt = 0;
-  wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  wakeTimer: ClockTimer | undefined;
   wakeAt = 0;
   scheduled = false;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
+    private readonly clock: Clock,
   ) {}
 
   push(p: PendingRecord): void {
@@ -38,7 +40,7 @@ export class Lane {
   }
 
   clearWake(): void {
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.wakeTimer) this.clock.clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     this.wakeAt = 0;
   }

@@ -1,6 +1,7 @@
 import { isRetried, OutboundError, toOutboundError } from "../errors/index.js";
 import type { Transport } from "../transport/index.js";
 import { type BackoffPolicy, backoffDelay } from "./backoff.js";
+import { type Clock, sleep } from "./clock.js";
 
 interface Entry {
   count: number;
@@ -21,12 +22,13 @@ export class PartitionCache {
     private readonly transport: Transport,
     private readonly maxAgeMs: number,
     private readonly retry: BackoffPolicy,
+    private readonly clock: Clock,
   ) {}
 
   cached(topic: string): number | undefined {
     const entry = this.entries.get(topic);
     if (!entry) return undefined;
-    if (!entry.refreshing && performance.now() - entry.fetchedAt > this.maxAgeMs) this.refresh(topic, entry);
+    if (!entry.refreshing && this.clock.now() - entry.fetchedAt > this.maxAgeMs) this.refresh(topic, entry);
     return entry.count;
   }
 
@@ -55,7 +57,7 @@ export class PartitionCache {
             },
           );
         }
-        this.entries.set(topic, { count, fetchedAt: performance.now(), refreshing: false });
+        this.entries.set(topic, { count, fetchedAt: this.clock.now(), refreshing: false });
         return count;
       } catch (error) {
         const e = toOutboundError(error, "BROKER_UNAVAILABLE", {
@@ -63,8 +65,8 @@ export class PartitionCache {
           context: `could not look up ${topic}`,
         });
         const delay = backoffDelay(this.retry, attempt);
-        if (!isRetried(e) || performance.now() + delay >= deadline) throw e;
-        await new Promise((r) => setTimeout(r, delay));
+        if (!isRetried(e) || this.clock.now() + delay >= deadline) throw e;
+        await sleep(this.clock, delay);
       }
     }
   }
@@ -74,12 +76,12 @@ export class PartitionCache {
     this.transport.partitions(topic).then(
       (count) => {
         if (Number.isInteger(count) && count >= 1) entry.count = count;
-        entry.fetchedAt = performance.now();
+        entry.fetchedAt = this.clock.now();
         entry.refreshing = false;
       },
       () => {
         // Keep serving the old count; try again at the next max age.
-        entry.fetchedAt = performance.now();
+        entry.fetchedAt = this.clock.now();
         entry.refreshing = false;
       },
     );

@@ -2,6 +2,7 @@ import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage, OutboundRecord, RecordBatch } from "../message/index.js";
 import type { SendContext, TransportTransaction } from "../transport/index.js";
 import type { BackoffPolicy } from "./backoff.js";
+import type { Clock } from "./clock.js";
 
 /** Transactional sends are bounded by their deadline, never aborted from outside. */
 const NEVER_ABORTED = new AbortController().signal;
@@ -45,6 +46,7 @@ export class TransactionRun {
     private readonly transportName: string,
     private readonly prepare: (message: OutboundMessage) => Promise<OutboundRecord>,
     private readonly timing: { deliveryTimeoutMs: number; requestTimeoutMs: number; retry: BackoffPolicy },
+    private readonly clock: Clock,
     private readonly observer: TransactionObserver,
   ) {}
 
@@ -60,7 +62,7 @@ export class TransactionRun {
         }),
       );
     }
-    const startedAt = performance.now();
+    const startedAt = this.clock.now();
     const admission = this.prepare(message).then(
       (record) =>
         new Promise<DeliveryReport>((resolve, reject) => {
@@ -127,13 +129,13 @@ export class TransactionRun {
     const earliest = Math.min(...group.map((s) => s.startedAt));
     const context: SendContext = {
       signal: NEVER_ABORTED,
-      timeoutMs: Math.max(1, Math.ceil(earliest + this.timing.deliveryTimeoutMs - performance.now())),
+      timeoutMs: Math.max(1, Math.ceil(earliest + this.timing.deliveryTimeoutMs - this.clock.now())),
       requestTimeoutMs: this.timing.requestTimeoutMs,
       retry: this.timing.retry,
     };
     try {
       const results = await this.broker.send(batch, context);
-      const now = performance.now();
+      const now = this.clock.now();
       group.forEach((s, i) => {
         const r = results[i];
         if (r?.ok) {
