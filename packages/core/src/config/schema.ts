@@ -134,9 +134,10 @@ export type TransportSections = { [transportName: string]: unknown };
  * }
  * ```
  *
- * A transport loaded by URL alone is never imported, so its types are not seen: add
- * `import type {} from "@outbound/kafka";` (or `"types": ["@outbound/kafka"]` in tsconfig) to
- * have its section checked. Unknown keys are refused at runtime either way (`INVALID_CONFIG`).
+ * A transport loaded by URL alone is never imported, so its types are not seen: add an empty
+ * type-only import of the transport package (or name it in tsconfig's `types`) to have its
+ * section checked. (Spelled out here, the import would read to package checkers as one that
+ * core makes.) Unknown keys are refused at runtime either way (`INVALID_CONFIG`).
  */
 // biome-ignore lint/suspicious/noEmptyInterface: filled in by each transport's declaration merge
 export interface TransportOptionsMap {}
