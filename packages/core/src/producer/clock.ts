@@ -33,3 +33,14 @@ export const systemClock: Clock = {
 export function sleep(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
+
+/** `promise`, or a rejection once `ms` pass on `clock` first. */
+export function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ClockTimer | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = clock.setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clock.clearTimeout(timer));
+}

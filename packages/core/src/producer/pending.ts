@@ -10,6 +10,21 @@ const EMPTY_VALUE = new Uint8Array(0);
 const unset = (): void => {};
 
 /**
+ * Where a record is in the pipeline; it only moves forward, except backoff, which goes back to
+ * in-flight when the retry is sent:
+ *
+ *   admitting -> queued -> in-flight -> (backoff -> in-flight)* -> [dead-lettering ->] settled
+ *
+ * - `admitting`: accepted by `send()`, waiting for the serializer, the partition count or buffer space;
+ * - `queued`: in its lane, waiting for linger, the in-flight limit or the broker;
+ * - `in-flight`: in a request the transport has not answered;
+ * - `backoff`: back at its lane's head after a retriable failure, waiting out the backoff;
+ * - `dead-lettering`: failed, its copy being written; `send()` rejects once that is done;
+ * - `settled`: acknowledged or failed; its `send()` promise has settled.
+ */
+export type RecordState = "admitting" | "queued" | "in-flight" | "backoff" | "dead-lettering" | "settled";
+
+/**
  * One accepted message, from `send()` until it settles exactly once. It is also the record the
  * transport receives: one object per buffered message instead of a record plus bookkeeping
  * around it, because the engine's per-message overhead is what a producer holding a large
@@ -31,9 +46,9 @@ export class PendingRecord implements OutboundRecord {
   /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
   sizeBytes = -1;
 
-  /** `performance.now()` at `send()`; the delivery deadline and linger run from here. */
+  /** `clock.now()` at `send()`; the delivery deadline and linger run from here. */
   readonly startedAt: number;
-  settled = false;
+  state: RecordState = "admitting";
   /** Keyless and placed by the sticky partitioner. */
   sticky = false;
   /** The last failure, kept so a later timeout can say whether the broker may hold the message. */
@@ -69,6 +84,11 @@ export class PendingRecord implements OutboundRecord {
     this.id = id;
     this.delayMs = delayMs;
     this.startedAt = startedAt;
+  }
+
+  /** Out of the pipeline: settled, or failed with its dead-letter copy being written. */
+  get finished(): boolean {
+    return this.state === "settled" || this.state === "dead-lettering";
   }
 
   /** Whether the value is bytes yet. */

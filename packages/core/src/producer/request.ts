@@ -22,7 +22,7 @@ export interface RequestHooks {
  */
 export class InFlightRequest implements SendContext {
   done = false;
-  /** `performance.now()` after which the engine stops waiting for the answer. */
+  /** `clock.now()` after which the engine stops waiting for the answer. */
   readonly expiresAt: number;
   private controller: AbortController | undefined;
   private aborted = false;

@@ -1,0 +1,90 @@
+import { type OutboundError, toOutboundError } from "../errors/index.js";
+import type { DeliveryReport, OutboundMessage, RecordSuccess } from "../message/index.js";
+import type { EngineContext } from "./context.js";
+import type { DeadLetters } from "./dead-lettering.js";
+import type { PendingRecord } from "./pending.js";
+
+/**
+ * The end of every message, exactly once: acknowledged with its delivery report, failed (through
+ * the dead-letter path when one is configured and wants it), or refused before it reached a lane.
+ * The buffer space is given back here and nowhere else.
+ */
+export class Settlement {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deadLetters: DeadLetters,
+  ) {}
+
+  succeed(p: PendingRecord, r: RecordSuccess, now: number): void {
+    const ctx = this.ctx;
+    p.state = "settled";
+    this.release(p);
+    const report: DeliveryReport = {
+      topic: p.topic,
+      partition: r.partition ?? (ctx.connected!.caps.partitioned ? p.partition : undefined),
+      offset: r.offset,
+      messageId: r.messageId,
+      timestamp: r.timestamp ?? p.timestamp,
+      attempts: p.attempt,
+      acknowledged: r.acknowledged ?? ctx.options.acks !== "none",
+      latencyMs: now - p.startedAt,
+    };
+    ctx.metrics.acked++;
+    ctx.metrics.latency.record(report.latencyMs);
+    ctx.telemetry?.ended(p.span, p.topic, report, undefined);
+    p.resolve(report);
+    if (ctx.listening("ack")) ctx.userCode.emit("ack", { message: p.message, report }, "ack listener");
+  }
+
+  /** Fails a record that reached a lane; a no-op if it already left the pipeline. */
+  fail(p: PendingRecord, error: OutboundError): void {
+    if (p.finished) return;
+    const ctx = this.ctx;
+    p.state = "settled";
+    this.release(p);
+    ctx.metrics.failed++;
+    ctx.metrics.latency.record(ctx.clock.now() - p.startedAt);
+    ctx.telemetry?.ended(p.span, p.topic, undefined, error);
+    ctx.logger.warn(
+      { topic: p.topic, code: error.code, kind: error.kind, attempts: p.attempt },
+      `message not delivered: ${error.message}`,
+    );
+    if (p.deadLetterable && this.deadLetters.wanted(error, p.message)) {
+      p.state = "dead-lettering";
+      const firstFailure = p.firstFailureAt ?? ctx.clock.epochMs();
+      this.deadLetters.write(p.message, p, error, p.attempt, firstFailure).then((final) => {
+        p.state = "settled";
+        p.reject(final);
+        ctx.emitIf("failure", { message: p.message, error: final });
+      });
+      return;
+    }
+    p.reject(error);
+    ctx.emitIf("failure", { message: p.message, error });
+  }
+
+  /** Fails a message that never reached a lane; dead-letters it when its bytes exist. */
+  refuse(message: OutboundMessage, record: PendingRecord | undefined, error: unknown): Promise<never> {
+    const ctx = this.ctx;
+    const e = toOutboundError(error, "INTERNAL", { transport: ctx.transportName });
+    ctx.metrics.failed++;
+    // The record's topic, never the message's: reading a hostile message again could throw.
+    ctx.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
+    if (record?.placed && record.deadLetterable && this.deadLetters.wanted(e, message)) {
+      record.state = "dead-lettering";
+      return this.deadLetters.write(message, record, e, 1, ctx.clock.epochMs()).then((final) => {
+        record.state = "settled";
+        ctx.emitIf("failure", { message, error: final });
+        throw final;
+      });
+    }
+    if (record) record.state = "settled";
+    ctx.emitIf("failure", { message, error: e });
+    return Promise.reject(e);
+  }
+
+  private release(p: PendingRecord): void {
+    this.ctx.outstanding.pending--;
+    this.ctx.buffer.release(p.sizeBytes);
+  }
+}
