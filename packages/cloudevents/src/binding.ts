@@ -14,20 +14,23 @@ export interface Binding {
    */
   readonly prefix: string;
   /**
-   * The broker's limit on headers per message, counting those the transport adds itself, when it
-   * has one (SQS: 10 message attributes).
+   * Headers the transport carries per message, when it has a limit (its
+   * `capabilities.headers.maxCount`, which the producer enforces), and why.
    */
   readonly maxHeaders?: number;
-  /** Headers the transport adds to a message on its own, which count against `maxHeaders`. */
-  readonly transportHeaders?: (hasKey: boolean) => number;
+  readonly limitNote?: string;
 }
 
 export const BINDINGS: Readonly<Record<BindingName, Binding>> = {
   kafka: { name: "kafka", prefix: "ce_" },
   amqp: { name: "amqp", prefix: "cloudEvents:" },
   // SQS attribute names allow only A-Za-z0-9, '_', '-' and '.': `ce_` fits, `cloudEvents:` would not.
-  // The SQS transport always adds `content-type`, and `outbound-key` when the message has a key.
-  sqs: { name: "sqs", prefix: "ce_", maxHeaders: 10, transportHeaders: (hasKey) => (hasKey ? 2 : 1) },
+  sqs: {
+    name: "sqs",
+    prefix: "ce_",
+    maxHeaders: 8,
+    limitNote: "SQS allows 10 message attributes and the transport's content-type and outbound-key take 2",
+  },
   pulsar: { name: "pulsar", prefix: "ce_" },
   memory: { name: "memory", prefix: "ce_" },
 };

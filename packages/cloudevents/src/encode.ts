@@ -11,7 +11,7 @@ import { isJsonMediaType, STRUCTURED_CONTENT_TYPE, sameMediaType } from "./media
  */
 export type ContentMode = "binary" | "structured";
 
-/** What a SQS message does when binary mode needs more than SQS's 10 message attributes. */
+/** What happens when binary mode needs more headers than the transport carries (SQS). */
 export type AttributeOverflow = "refuse" | "structured";
 
 export interface EncodeOptions {
@@ -28,6 +28,11 @@ export interface EncodeOptions {
    * Kafka binding's key mapper, 3.1). Default true. An explicit `key` always wins.
    */
   partitionKeyAsKey?: boolean;
+  /**
+   * Headers the transport carries per message; default the binding's `maxHeaders`. The producer
+   * passes its transport's `capabilities.headers.maxCount` once it knows it.
+   */
+  maxHeaders?: number | undefined;
   /** Where the binding limits headers (SQS): refuse the event (default), or send it structured. */
   attributeOverflow?: AttributeOverflow;
   /** Names the transport in errors. */
@@ -58,7 +63,7 @@ const utf8 = new TextEncoder();
 /**
  * Maps a CloudEvent onto an Outbound message for `options.binding`. Throws `INVALID_MESSAGE`
  * naming the attribute for an event that is not valid CloudEvents 1.0, and for one the binding
- * cannot carry (too many SQS attributes, a header that would shadow an attribute).
+ * cannot carry (more headers than the transport's limit, a header that would shadow an attribute).
  */
 export function encodeCloudEvent(
   topic: string,
@@ -77,12 +82,15 @@ export function encodeCloudEvent(
   if ((options.mode ?? "binary") === "structured") return structured(base, valid, options);
 
   const headers = binaryHeaders(valid.attributes, options.binding, message.headers, options.transport);
-  const overflow = attributeOverflow(headers, key !== undefined, options);
+  const overflow = headerOverflow(headers, options);
   if (overflow !== undefined) {
     if (options.attributeOverflow === "structured") return structured(base, valid, options);
     throw new OutboundError("INVALID_MESSAGE", overflow, {
       ...(options.transport === undefined ? {} : { transport: options.transport }),
-      details: { attribute: "*", headers: Object.keys(headers) },
+      details: {
+        headers: Object.keys(headers).length,
+        maxHeaders: options.maxHeaders ?? options.binding.maxHeaders,
+      },
     });
   }
   return {
@@ -117,16 +125,15 @@ function binaryHeaders(
   return headers;
 }
 
-/** Why the headers do not fit the binding's limit, or undefined when they do. */
-function attributeOverflow(headers: Headers, hasKey: boolean, options: EncodeOptions): string | undefined {
-  const { maxHeaders, transportHeaders } = options.binding;
-  if (maxHeaders === undefined) return undefined;
-  const own = transportHeaders?.(hasKey) ?? 0;
-  const total = Object.keys(headers).length + own;
-  if (total <= maxHeaders) return undefined;
+/** Why the headers do not fit the transport's limit, or undefined when they do. */
+function headerOverflow(headers: Headers, options: EncodeOptions): string | undefined {
+  const { binding } = options;
+  const limit = options.maxHeaders ?? binding.maxHeaders;
+  const count = Object.keys(headers).length;
+  if (limit === undefined || count <= limit) return undefined;
+  const note = binding.limitNote ? ` (${binding.limitNote})` : "";
   return (
-    `the CloudEvent needs ${total} ${options.binding.name.toUpperCase()} message attributes in binary mode ` +
-    `(${Object.keys(headers).length} headers and ${own} the transport adds), over the limit of ${maxHeaders}; ` +
+    `the CloudEvent needs ${count} headers in binary mode, over the ${binding.name} limit of ${limit} per message${note}; ` +
     `drop extensions or headers, or send it structured (mode: "structured", or attributeOverflow: "structured")`
   );
 }

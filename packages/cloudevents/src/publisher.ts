@@ -25,8 +25,9 @@ export interface CloudEventsOptions {
   /** Whether `partitionkey` becomes the message key when `send` gets no `key`. Default true. */
   partitionKeyAsKey?: boolean;
   /**
-   * SQS only: an event whose binary form needs more than 10 message attributes is refused with
-   * `INVALID_MESSAGE` (`refuse`, the default) or sent in structured mode (`structured`).
+   * Where the transport limits headers (SQS: 8, its 10 message attributes less Outbound's two): an
+   * event whose binary form needs more is refused with `INVALID_MESSAGE` (`refuse`, the default)
+   * or sent in structured mode (`structured`).
    */
   attributeOverflow?: AttributeOverflow;
   /**
@@ -77,8 +78,14 @@ export function cloudEvents(producer: Producer, options: CloudEventsOptions = {}
     transport,
   };
 
+  // The transport's own header limit once the producer has connected; the binding's until then.
   const encode = (topic: string, event: CloudEventInput, message?: MessageOptions) =>
-    encodeCloudEvent(topic, event, encodeOptions, message);
+    encodeCloudEvent(
+      topic,
+      event,
+      { ...encodeOptions, maxHeaders: producer.capabilities?.headers.maxCount ?? binding.maxHeaders },
+      message,
+    );
 
   const send = (topic: string, event: CloudEventInput, message?: MessageOptions): Promise<DeliveryReport> => {
     let encoded: EncodedEvent;

@@ -34,7 +34,7 @@ describe("bindingFor", () => {
     expect(bindingFor("kafka").prefix).toBe("ce_");
     expect(bindingFor("kafkajs").name).toBe("kafka");
     expect(bindingFor("rabbitmq").prefix).toBe("cloudEvents:");
-    expect(bindingFor("sqs")).toMatchObject({ prefix: "ce_", maxHeaders: 10 });
+    expect(bindingFor("sqs")).toMatchObject({ prefix: "ce_", maxHeaders: 8 });
     expect(bindingFor("pulsar").name).toBe("pulsar");
     expect(bindingFor("memory").name).toBe("memory");
   });
@@ -177,32 +177,37 @@ describe("binary content mode", () => {
 
 describe("the SQS attribute limit", () => {
   const sqs: EncodeOptions = { binding: BINDINGS.sqs, serializerContentType: "application/json" };
-  // 4 required attributes + 5 extensions = 9 headers, + content-type = 10 attributes.
-  const atLimit = { ...base, a1: "x", a2: "x", a3: "x", a4: "x", a5: "x" };
+  // 4 required attributes + 4 extensions = 8 headers: with content-type and outbound-key, SQS's 10.
+  const atLimit = { ...base, a1: "x", a2: "x", a3: "x", a4: "x" };
 
-  it("sends an event that fills exactly 10 attributes in binary mode", () => {
-    const { message, mode } = encodeCloudEvent("q", atLimit, sqs);
+  it("sends an event that fills the transport's 8 headers in binary mode", () => {
+    const { message, mode } = encodeCloudEvent("q", atLimit, sqs, { key: "k" });
     expect(mode).toBe("binary");
-    expect(Object.keys(message.headers ?? {})).toHaveLength(9);
+    expect(Object.keys(message.headers ?? {})).toHaveLength(8);
   });
 
-  it("refuses one attribute more with INVALID_MESSAGE naming the count", () => {
-    const error = refusal(() => encodeCloudEvent("q", { ...atLimit, a6: "x" }, sqs));
+  it("refuses one attribute more with INVALID_MESSAGE naming the count and the limit", () => {
+    const error = refusal(() => encodeCloudEvent("q", { ...atLimit, a5: "x" }, sqs));
     expect(error.code).toBe("INVALID_MESSAGE");
     expect(error.kind).toBe("terminal");
-    expect(error.message).toContain("needs 11 SQS message attributes");
-    expect(error.message).toContain("over the limit of 10");
+    expect(error.message).toContain("needs 9 headers in binary mode, over the sqs limit of 8");
+    expect(error.message).toContain("SQS allows 10 message attributes");
+    expect(error.details).toEqual({ headers: 9, maxHeaders: 8 });
   });
 
-  it("counts the key's attribute", () => {
-    const error = refusal(() => encodeCloudEvent("q", atLimit, sqs, { key: "k" }));
-    expect(error.message).toContain("needs 11 SQS message attributes");
+  it("counts the caller's headers too, and follows a limit the producer reports", () => {
+    expect(
+      refusal(() => encodeCloudEvent("q", atLimit, sqs, { headers: { "x-trace": "t" } })).message,
+    ).toContain("needs 9 headers");
+    expect(refusal(() => encodeCloudEvent("t", base, { ...kafka, maxHeaders: 3 })).message).toContain(
+      "needs 4 headers in binary mode, over the kafka limit of 3 per message;",
+    );
   });
 
   it("falls back to structured mode only when asked to", () => {
     const { mode, serializedContentType, message } = encodeCloudEvent(
       "q",
-      { ...atLimit, a6: "x" },
+      { ...atLimit, a5: "x" },
       { ...sqs, attributeOverflow: "structured" },
     );
     expect(mode).toBe("structured");
