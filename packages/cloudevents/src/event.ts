@@ -126,7 +126,15 @@ function dataOf(source: Record<string, unknown>, transport: string | undefined):
   const base64 = source.data_base64;
   if (base64 === undefined || base64 === null) return source.data;
   if (source.data !== undefined && source.data !== null) {
-    throw invalidEvent("data_base64", "is set together with data; an event has one or the other", transport);
+    // The SDK's CloudEvent keeps binary data twice, as data and as its data_base64.
+    if (source.data instanceof Uint8Array && Buffer.from(source.data).toString("base64") === base64) {
+      return source.data;
+    }
+    throw invalidEvent(
+      "data_base64",
+      "is set together with other data; an event has one or the other",
+      transport,
+    );
   }
   if (typeof base64 !== "string" || !BASE64.test(base64)) {
     throw invalidEvent("data_base64", "must be a base64 string", transport);

@@ -167,6 +167,15 @@ describe("binary content mode", () => {
     expect(error.details).toEqual({ attribute: "id" });
   });
 
+  it("takes an SDK CloudEvent with binary data, which holds it as data and data_base64", () => {
+    const data = Uint8Array.from([1, 2, 255]);
+    const event = new CloudEvent({ source: "/s", type: "t", datacontenttype: "application/avro", data });
+    const { message, serializedContentType } = encodeCloudEvent("t", event, kafka);
+    expect(message.value).toEqual(data);
+    expect(serializedContentType).toBe("application/avro");
+    expect(Object.keys(message.headers ?? {})).not.toContain("ce_data_base64");
+  });
+
   it("takes a CloudEvent instance from the SDK", () => {
     const event = new CloudEvent({ source: "/s", type: "t", data: { a: 1 } });
     const { message } = encodeCloudEvent("t", event, kafka);

@@ -1,7 +1,7 @@
 import { createProducer, type Producer } from "@outbound/core";
 import { MemoryBroker, memoryTransport } from "@outbound/memory";
 import { afterEach, describe, expect, it } from "vitest";
-import { cloudEvents } from "../src/index.js";
+import { cloudEvents, fromMessage } from "../src/index.js";
 
 const base = { specversion: "1.0", id: "evt-1", source: "/shop", type: "order.created" };
 const producers: Producer[] = [];
@@ -45,6 +45,23 @@ describe("cloudEvents(producer)", () => {
       details: { attribute: "datacontenttype" },
     });
     expect(broker.messages("t").map((m) => m.text())).toEqual(["hello"]);
+  });
+
+  it("sends an event without data as an empty value that reads back as the same event", async () => {
+    const { broker, producer } = setup();
+    const events = cloudEvents(producer);
+    await events.send("t", base);
+    const [stored] = broker.messages("t");
+    expect(stored?.value.byteLength).toBe(0);
+    const read = fromMessage(
+      {
+        headers: stored?.headers ?? {},
+        value: stored?.value ?? new Uint8Array(1),
+        contentType: stored?.contentType,
+      },
+      events.binding,
+    );
+    expect(read).toEqual(base);
   });
 
   it("sends structured mode as application/cloudevents+json", async () => {
