@@ -1,3 +1,4 @@
+import { OutboundError } from "@outbound/core";
 import { CloudEvent, type CloudEventV1, ValidationError } from "cloudevents";
 import { invalidEvent } from "./invalid.js";
 
@@ -30,8 +31,16 @@ const STRING_ATTRIBUTES = new Set([
   "subject",
   "time",
 ]);
-/** Members of the SDK's `CloudEvent` that are not attributes of a 1.0 event. */
-const NOT_ATTRIBUTES = new Set(["data", "data_base64", "schemaurl", "datacontentencoding"]);
+/** The data members, which are not attributes. */
+const NOT_ATTRIBUTES = new Set(["data", "data_base64"]);
+/**
+ * CloudEvents 0.3 attributes that 1.0 renamed or dropped. The SDK's `CloudEvent` has them as
+ * members (undefined on a 1.0 event, so skipped as unset) and refuses them on a 1.0 event.
+ */
+const RETIRED_ATTRIBUTES: Readonly<Record<string, string>> = {
+  schemaurl: "1.0 renamed it dataschema",
+  datacontentencoding: "1.0 dropped it; send bytes as data, or data_base64",
+};
 /** CloudEvents 1.0, "Attribute Naming Convention": lower-case ASCII letters and digits. */
 const ATTRIBUTE_NAME = /^[a-z0-9]+$/;
 const INT32_MIN = -(2 ** 31);
@@ -75,6 +84,9 @@ export function validateEvent(event: unknown, transport?: string): ValidEvent {
   for (const name of Object.keys(source)) {
     const value = source[name];
     if (NOT_ATTRIBUTES.has(name) || value === undefined || value === null) continue;
+    const retired = RETIRED_ATTRIBUTES[name];
+    if (retired !== undefined)
+      throw invalidEvent(name, `is a CloudEvents 0.3 attribute: ${retired}`, transport);
     if (!ATTRIBUTE_NAME.test(name)) {
       throw invalidEvent(
         name,
@@ -151,7 +163,13 @@ function checkWithSdk(attributes: Record<string, AttributeValue>, transport: str
   try {
     new CloudEvent(plain, false).validate();
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
+    if (!(error instanceof ValidationError)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new OutboundError("INVALID_MESSAGE", `the cloudevents SDK refused the event: ${reason}`, {
+        ...(transport === undefined ? {} : { transport }),
+        cause: error,
+      });
+    }
     const first = (error.errors ?? [])[0] as { instancePath?: string; message?: string } | string | undefined;
     const path = typeof first === "object" ? first.instancePath : undefined;
     const attribute = path ? path.replace(/^\//, "").split("/")[0]! : "specversion";

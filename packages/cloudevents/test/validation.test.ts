@@ -58,6 +58,11 @@ describe("validateEvent", () => {
       expect(attributeAtFault(event)).toBe("specversion");
   });
 
+  it("refuses the CloudEvents 0.3 attributes that 1.0 renamed or dropped, naming them", () => {
+    expect(attributeAtFault({ ...base, schemaurl: "https://example.com/s" })).toBe("schemaurl");
+    expect(attributeAtFault({ ...base, datacontentencoding: "base64" })).toBe("datacontentencoding");
+  });
+
   it("accepts Date times and typed extensions", () => {
     const valid = validateEvent({ ...base, time: new Date(Date.UTC(2026, 0, 1)), count: 3, ok: false });
     expect(valid.attributes).toMatchObject({ time: "2026-01-01T00:00:00.000Z", count: 3, ok: false });
