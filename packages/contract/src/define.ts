@@ -3,6 +3,7 @@ import { describe } from "vitest";
 import { type ContractContext, createContractContext } from "./context.js";
 import { ackTests } from "./groups/acks.js";
 import { badInputTests } from "./groups/bad-input.js";
+import { cloudEventsTests } from "./groups/cloudevents.js";
 import { deadLetterTests } from "./groups/dead-letter.js";
 import { deadlineTests } from "./groups/deadlines.js";
 import { deliveryTests } from "./groups/delivery.js";
@@ -32,6 +33,7 @@ const GROUPS: Record<ContractGroup, (context: ContractContext) => void> = {
   tracing: tracingTests,
   "schema-fidelity": schemaFidelityTests,
   deadlines: deadlineTests,
+  cloudevents: cloudEventsTests,
 };
 
 function capabilitiesOf(options: TransportContractOptions): Capabilities {

@@ -18,6 +18,7 @@ export const CONTRACT_GROUPS = [
   "tracing",
   "schema-fidelity",
   "deadlines",
+  "cloudevents",
 ] as const;
 
 export type ContractGroup = (typeof CONTRACT_GROUPS)[number];
