@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "THROTTLED",
   "REJECTED",
   "CLOSED",
+  "ABORTED",
   "PROTOCOL_ERROR",
   "INTERNAL",
 ] as const;
@@ -52,6 +53,8 @@ export const DEFAULT_KIND: Record<ErrorCode, ErrorKind> = {
   THROTTLED: "throttled",
   REJECTED: "terminal",
   CLOSED: "terminal",
+  // The caller's own signal: sending again is the caller's choice, and safe unless it was in flight.
+  ABORTED: "retriable",
   PROTOCOL_ERROR: "terminal",
   INTERNAL: "terminal",
 };

@@ -1,9 +1,8 @@
 import type { OutboundError } from "../errors/index.js";
-import type { DeliveryReport } from "../message/index.js";
 import type { EngineContext } from "./context.js";
 import { DeadlineSweeper } from "./deadline-sweeper.js";
 import { Lane } from "./lane.js";
-import type { PendingRecord } from "./pending.js";
+import { deadlineOf, type PendingRecord } from "./pending.js";
 import type { Settlement } from "./settlement.js";
 import type { Undelivered } from "./types.js";
 
@@ -32,18 +31,13 @@ export class Accumulator {
   }
 
   /** From here the message is pending: it settles through the settlement exactly once. */
-  enqueue(record: PendingRecord): Promise<DeliveryReport> {
-    const promise = new Promise<DeliveryReport>((resolve, reject) => {
-      record.resolve = resolve;
-      record.reject = reject;
-    });
+  enqueue(record: PendingRecord): void {
     record.state = "queued";
     this.ctx.outstanding.pending++;
     this.deadlines.watch(record.startedAt + this.ctx.deliveryTimeoutMs);
     const lane = this.laneFor(record.topic, record.partition);
     lane.push(record);
     this.scheduleDrain(lane);
-    return promise;
   }
 
   /** Drains every lane with records now (flush, close). */
@@ -170,7 +164,7 @@ export class Accumulator {
       if (batch.length > 0 && bytes + head.sizeBytes > maxBytes) break;
       lane.shift();
       if (head.finished) continue;
-      if (now >= head.startedAt + deliveryTimeoutMs) {
+      if (now >= deadlineOf(head, deliveryTimeoutMs)) {
         this.settlement.fail(head, this.deadlines.expired(head, now));
         continue;
       }

@@ -1,4 +1,4 @@
-import { OutboundError } from "../errors/index.js";
+import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage } from "../message/index.js";
 import { bytesSerializer } from "../serializer/bytes.js";
 import { jsonSerializer } from "../serializer/json.js";
@@ -8,10 +8,12 @@ import type { Connection } from "./connection.js";
 import type { EngineContext } from "./context.js";
 import type { DeadLetters } from "./dead-lettering.js";
 import type { AdmittingEntry } from "./outstanding.js";
-import { NO_HEADERS, type PendingRecord } from "./pending.js";
+import { type DeliveryCallback, NO_HEADERS, type PendingRecord } from "./pending.js";
 import type { Placement } from "./placement.js";
 import { readMessage, readValue, serializeValue } from "./prepare.js";
+import type { SendControls } from "./send-controls.js";
 import type { Settlement } from "./settlement.js";
+import type { SendOptions } from "./types.js";
 
 /** `sendSerialized`: bytes that skip the serializer. */
 export interface RawSend {
@@ -37,15 +39,42 @@ export class Admission {
     private readonly settlement: Settlement,
     private readonly deadLetters: DeadLetters,
     private readonly backpressure: Backpressure,
+    private readonly controls: SendControls,
   ) {}
 
   /** `send()` never throws: whatever goes wrong, even inside the engine, rejects this message only. */
-  send(message: OutboundMessage, raw: RawSend | undefined): Promise<DeliveryReport> {
+  send(message: OutboundMessage, raw: RawSend | undefined, options: unknown): Promise<DeliveryReport> {
     try {
-      return this.admit(message, raw, false, this.ctx.clock.now());
+      return this.admit(message, raw, false, this.ctx.clock.now(), undefined, options)!;
     } catch (error) {
       return this.settlement.refuse(message, undefined, error);
     }
+  }
+
+  /**
+   * `produce()`: as `send()`, with the outcome given to `callback` instead of a promise. A message
+   * that reaches a lane at once (the usual case) makes no promise at all.
+   */
+  produce(message: OutboundMessage, callback: DeliveryCallback, options: unknown): void {
+    let outcome: Promise<DeliveryReport> | undefined;
+    try {
+      outcome = this.admit(message, undefined, false, this.ctx.clock.now(), callback, options);
+    } catch (error) {
+      outcome = this.settlement.refuse(message, undefined, error);
+    }
+    if (outcome === undefined) return;
+    // The slow paths and refusals settle through a promise; the callback still runs once.
+    const userCode = this.ctx.userCode;
+    outcome.then(
+      (report) => userCode.run("send callback", () => callback(undefined, report), undefined),
+      (error: unknown) =>
+        userCode.run(
+          "send callback",
+          () =>
+            callback(toOutboundError(error, "INTERNAL", { transport: this.ctx.transportName }), undefined),
+          undefined,
+        ),
+    );
   }
 
   /**
@@ -95,18 +124,24 @@ export class Admission {
     return raw ? value : serializeValue(ctx.serializer, record, value, name);
   }
 
+  /**
+   * Returns the send's promise, or `undefined` when the record went into its lane with
+   * `callback` to tell. Throws only for what `send()` turns into a refusal.
+   */
   private admit(
     message: OutboundMessage,
     raw: RawSend | undefined,
     accepted: boolean,
     startedAt: number,
-  ): Promise<DeliveryReport> {
+    callback: DeliveryCallback | undefined,
+    rawOptions: unknown,
+  ): Promise<DeliveryReport> | undefined {
     const ctx = this.ctx;
     if (ctx.closing && !accepted) return Promise.reject(ctx.closedError());
+    const options = rawOptions === undefined ? undefined : this.controls.read(rawOptions);
     const connected = ctx.connected;
-    if (!connected) return this.admitAfterConnect(message, raw, startedAt);
+    if (!connected) return this.admitAfterConnect(message, raw, startedAt, options);
     ctx.metrics.sent++;
-    const options = ctx.options;
     let record: PendingRecord;
     let serialized: unknown;
     try {
@@ -115,7 +150,7 @@ export class Admission {
       // Under overload most sends are refused. When the value's bytes go out as they are and the
       // buffer cannot hold even them, refuse before building the record, span and serializer work.
       if (
-        options.onBufferFull === "reject" &&
+        ctx.options.onBufferFull === "reject" &&
         !this.deadLetters.configured &&
         (raw !== undefined || ctx.serializer === bytesSerializer) &&
         value instanceof Uint8Array &&
@@ -130,24 +165,39 @@ export class Admission {
         raw ? raw.contentType : ctx.serializer.contentType,
         raw ? raw.deadLetterable : true,
         startedAt,
+        ctx.clock,
       );
       serialized = this.begin(record, raw, value);
     } catch (error) {
       return this.settlement.refuse(message, undefined, error);
     }
-    const count = connected.partitionCache.cached(record.topic);
+    const count = connected.partitionCache.cached(record.topic, startedAt);
     if (!(serialized instanceof Promise) && count !== undefined) {
       try {
         this.placement.place(record, serialized, count);
       } catch (error) {
         return this.settlement.refuse(message, record, error);
       }
-      if (ctx.buffer.tryReserve(record.sizeBytes)) return this.accumulator.enqueue(record);
-      if (options.onBufferFull === "reject")
+      if (ctx.buffer.tryReserve(record.sizeBytes)) return this.enter(record, callback, options);
+      if (ctx.options.onBufferFull === "reject")
         return this.settlement.refuse(message, record, this.bufferFull());
-      return this.admitSlowly(record, true, undefined);
+      return this.admitSlowly(record, true, undefined, options);
     }
-    return this.admitSlowly(record, false, serialized);
+    return this.admitSlowly(record, false, serialized, options);
+  }
+
+  /** Into its lane: from here the record settles exactly once, through settlement. */
+  private enter(
+    record: PendingRecord,
+    callback: DeliveryCallback | undefined,
+    options: SendOptions | undefined,
+  ): Promise<DeliveryReport> | undefined {
+    let promise: Promise<DeliveryReport> | undefined;
+    if (callback) record.callback(callback);
+    else promise = record.promise();
+    this.accumulator.enqueue(record);
+    if (options) this.controls.watch(record, options);
+    return promise;
   }
 
   /**
@@ -158,8 +208,14 @@ export class Admission {
     message: OutboundMessage,
     raw: RawSend | undefined,
     startedAt: number,
+    options: SendOptions | undefined,
   ): Promise<DeliveryReport> {
-    const { cancelled, entry } = this.startWaiting(message, startedAt, "the connection to the broker");
+    const { cancelled, entry } = this.startWaiting(
+      message,
+      startedAt,
+      "the connection to the broker",
+      options,
+    );
     try {
       await Promise.race([this.connection.connect(), cancelled]);
     } catch (error) {
@@ -169,7 +225,7 @@ export class Admission {
       return refused;
     }
     this.endWaiting(entry);
-    return this.admit(message, raw, true, startedAt);
+    return this.admit(message, raw, true, startedAt, undefined, options)!;
   }
 
   /** The slow path: waits for the serializer, the topic's partition count or buffer space. */
@@ -177,14 +233,15 @@ export class Admission {
     record: PendingRecord,
     placed: boolean,
     serialized: unknown,
+    options: SendOptions | undefined,
   ): Promise<DeliveryReport> {
     const message = record.message;
-    const { cancelled, entry } = this.startWaiting(message, record.startedAt, "the serializer");
+    const { cancelled, entry } = this.startWaiting(message, record.startedAt, "the serializer", options);
     try {
       if (!placed) {
         const value = await Promise.race([serialized, cancelled]);
         entry.waitingFor = `the partition count of ${record.topic}`;
-        const deadline = record.startedAt + this.ctx.deliveryTimeoutMs;
+        const deadline = record.startedAt + (options?.timeoutMs ?? this.ctx.deliveryTimeoutMs);
         const count = await Promise.race([
           this.ctx.connected!.partitionCache.get(record.topic, deadline),
           cancelled,
@@ -200,7 +257,7 @@ export class Admission {
       return refused;
     }
     this.endWaiting(entry);
-    return this.accumulator.enqueue(record);
+    return this.enter(record, undefined, options)!;
   }
 
   /**
@@ -211,6 +268,7 @@ export class Admission {
     message: OutboundMessage,
     startedAt: number,
     waitingFor: string,
+    options: SendOptions | undefined,
   ): { cancelled: Promise<never>; entry: AdmittingEntry } {
     const ctx = this.ctx;
     let cancel: (e: OutboundError) => void = () => {};
@@ -218,31 +276,39 @@ export class Admission {
       cancel = reject;
     });
     cancelled.catch(() => undefined);
-    const entry: AdmittingEntry = { message, reject: cancel, waitingFor, deadlineTimer: undefined };
+    const timeoutMs = options?.timeoutMs ?? ctx.deliveryTimeoutMs;
+    const entry: AdmittingEntry = {
+      message,
+      reject: cancel,
+      waitingFor,
+      deadlineTimer: undefined,
+      unwatch: undefined,
+    };
     // Every phase before the lane (connect, serializer, partition lookup, buffer space) runs
     // inside the message's own deadline, whatever the transport's own timeouts are.
-    const deadline = startedAt + ctx.deliveryTimeoutMs;
     entry.deadlineTimer = ctx.clock.setTimeout(
-      () => cancel(this.notSentInTime(entry, startedAt)),
-      Math.max(0, Math.ceil(deadline - ctx.clock.now())),
+      () => cancel(this.notSentInTime(entry, startedAt, timeoutMs)),
+      Math.max(0, Math.ceil(startedAt + timeoutMs - ctx.clock.now())),
     );
+    entry.unwatch = this.controls.watchWaiting(options?.signal, cancel);
     ctx.outstanding.admitting.add(entry);
     return { cancelled, entry };
   }
 
   private endWaiting(entry: AdmittingEntry): void {
     this.ctx.clock.clearTimeout(entry.deadlineTimer);
+    entry.unwatch?.();
     this.ctx.outstanding.admitting.delete(entry);
   }
 
   /** The deadline passed before the message reached a lane: nothing was sent. */
-  private notSentInTime(entry: AdmittingEntry, startedAt: number): OutboundError {
+  private notSentInTime(entry: AdmittingEntry, startedAt: number, timeoutMs: number): OutboundError {
     const ctx = this.ctx;
     const waitingForConnect = entry.waitingFor === "the connection to the broker";
     const last = waitingForConnect ? this.connection.lastError : undefined;
     return new OutboundError(
       "TIMEOUT",
-      `not sent within deliveryTimeoutMs (${ctx.deliveryTimeoutMs} ms, ${Math.round(ctx.clock.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${last.reason}` : ""}; nothing was sent`,
+      `not sent within ${timeoutMs === ctx.deliveryTimeoutMs ? "deliveryTimeoutMs" : "the send's timeoutMs"} (${timeoutMs} ms, ${Math.round(ctx.clock.now() - startedAt)} ms elapsed): still waiting for ${entry.waitingFor}${last ? `; last connect error: ${last.reason}` : ""}; nothing was sent`,
       { transport: ctx.transportName, kind: "retriable", cause: last },
     );
   }

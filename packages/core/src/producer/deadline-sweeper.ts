@@ -2,7 +2,7 @@ import { OutboundError } from "../errors/index.js";
 import type { ClockTimer } from "./clock.js";
 import type { EngineContext } from "./context.js";
 import type { Lane } from "./lane.js";
-import type { PendingRecord } from "./pending.js";
+import { deadlineOf, type PendingRecord } from "./pending.js";
 import type { Settlement } from "./settlement.js";
 
 /**
@@ -54,7 +54,7 @@ export class DeadlineSweeper {
     const last = p.lastError ? `; last error: ${p.lastError.reason}` : "";
     return new OutboundError(
       "TIMEOUT",
-      `not delivered within deliveryTimeoutMs (${this.ctx.deliveryTimeoutMs} ms, ${Math.round(now - p.startedAt)} ms elapsed, ${p.attempt} attempt(s))${last}`,
+      `not delivered within ${timeoutName(p, this.ctx.deliveryTimeoutMs)}, ${Math.round(now - p.startedAt)} ms elapsed, ${p.attempt} attempt(s))${last}`,
       {
         transport: this.ctx.transportName,
         kind: mayBeHeld ? "unknown-outcome" : "retriable",
@@ -71,14 +71,20 @@ export class DeadlineSweeper {
     let next = Number.POSITIVE_INFINITY;
     for (const lane of this.lanes) {
       let head = lane.queue.peek();
-      while (head && (head.finished || now >= head.startedAt + deliveryTimeoutMs)) {
+      while (head && (head.finished || now >= deadlineOf(head, deliveryTimeoutMs))) {
         lane.shift();
         if (!head.finished) this.settlement.fail(head, this.expired(head, clock.now()));
         head = lane.queue.peek();
       }
-      if (head && head.startedAt + deliveryTimeoutMs < next) next = head.startedAt + deliveryTimeoutMs;
+      if (head && deadlineOf(head, deliveryTimeoutMs) < next) next = deadlineOf(head, deliveryTimeoutMs);
     }
     if (next !== Number.POSITIVE_INFINITY) this.watch(Math.max(next, now - 1 + DEADLINE_TICK_MS));
     this.ctx.outstanding.check();
   };
+}
+
+/** How an error names the deadline that passed: the send's own, or the producer's. */
+export function timeoutName(p: PendingRecord, deliveryTimeoutMs: number): string {
+  const own = p.extra?.timeoutMs;
+  return own === undefined ? `deliveryTimeoutMs (${deliveryTimeoutMs} ms` : `the send's timeoutMs (${own} ms`;
 }

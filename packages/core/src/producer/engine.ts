@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describeConfig, type ParsedConfig } from "../config/index.js";
-import { OutboundError, toOutboundError } from "../errors/index.js";
+import { OutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage } from "../message/index.js";
 import type { ProducerMetrics } from "../metrics/metrics.js";
 import type { Partitioner } from "../partitioner/partitioner.js";
@@ -15,16 +15,19 @@ import { EngineContext } from "./context.js";
 import { DeadLetters } from "./dead-lettering.js";
 import { Placement } from "./placement.js";
 import { RetryPolicy } from "./retry-policy.js";
+import { SendControls } from "./send-controls.js";
 import { Sender } from "./sender.js";
 import { Settlement } from "./settlement.js";
 import { Shutdown } from "./shutdown.js";
 import { Transactions } from "./transactions.js";
 import type {
   CloseResult,
+  DeliveryCallback,
   Producer,
   ProducerEventName,
   ProducerEvents,
   ProducerTransaction,
+  SendOptions,
   SendSettled,
 } from "./types.js";
 
@@ -80,6 +83,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       this.sender.dispatch(lane, records, now),
     );
     const backpressure = new Backpressure(ctx, () => accumulator.resume());
+    const controls = new SendControls(ctx, settlement, accumulator.deadlines);
     this.connection = new Connection(ctx, source, parts, backpressure.fromTransport);
     this.admission = new Admission(
       ctx,
@@ -89,6 +93,7 @@ export class ProducerEngine extends EventEmitter implements Producer {
       settlement,
       deadLetters,
       backpressure,
+      controls,
     );
     this.transactions = new Transactions(ctx, this.connection, this.admission, placement);
     this.shutdown = new Shutdown(ctx, this.connection, accumulator, this.sender);
@@ -98,38 +103,68 @@ export class ProducerEngine extends EventEmitter implements Producer {
     return this.connection.connect();
   }
 
-  send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport> {
-    return this.admission.send(message as OutboundMessage, undefined);
+  send<V = unknown>(message: OutboundMessage<V>, options?: SendOptions): Promise<DeliveryReport> {
+    return this.admission.send(message as OutboundMessage, undefined, options);
+  }
+
+  produce<V = unknown>(message: OutboundMessage<V>, callback: DeliveryCallback, options?: SendOptions): void {
+    if (typeof callback !== "function") {
+      // Nobody could be told of this message's fate: refused before anything is accepted.
+      throw new OutboundError(
+        "INVALID_MESSAGE",
+        "produce() needs a callback function as its second argument",
+        {
+          transport: this.transportName,
+        },
+      );
+    }
+    this.admission.produce(message as OutboundMessage, callback, options);
   }
 
   sendSerialized(
     message: OutboundMessage<Uint8Array>,
-    options: { contentType?: string; deadLetter?: boolean } = {},
+    options: { contentType?: string; deadLetter?: boolean } & SendOptions = {},
   ): Promise<DeliveryReport> {
-    return this.admission.send(message as OutboundMessage, {
-      contentType: options?.contentType ?? "application/octet-stream",
-      deadLetterable: options?.deadLetter !== false,
-    });
+    const { contentType, deadLetter, ...sendOptions } = options ?? {};
+    const raw = {
+      contentType: contentType ?? "application/octet-stream",
+      deadLetterable: deadLetter !== false,
+    };
+    const perSend =
+      sendOptions.timeoutMs === undefined && sendOptions.signal === undefined ? undefined : sendOptions;
+    return this.admission.send(message as OutboundMessage, raw, perSend);
   }
 
-  /** Every message's clock starts at its own `send()`: no connect attempt is waited for first. */
-  async sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]> {
+  /**
+   * Every message's clock starts at its own `send()`: no connect attempt is waited for first.
+   * Built on `produce()`: one promise for the array, none per message.
+   */
+  sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]> {
     if (!Array.isArray(messages)) {
-      throw new OutboundError("INVALID_MESSAGE", "sendMany expects an array of messages", {
-        transport: this.transportName,
-      });
+      return Promise.reject(
+        new OutboundError("INVALID_MESSAGE", "sendMany expects an array of messages", {
+          transport: this.transportName,
+        }),
+      );
     }
-    const sends: Promise<DeliveryReport>[] = new Array(messages.length);
-    for (let i = 0; i < messages.length; i++) sends[i] = this.send(messages[i]!);
-    const settled = await Promise.allSettled(sends);
-    return settled.map((s) =>
-      s.status === "fulfilled"
-        ? { status: "fulfilled", value: s.value }
-        : {
-            status: "rejected",
-            reason: toOutboundError(s.reason, "INTERNAL", { transport: this.transportName }),
+    const count = messages.length;
+    if (count === 0) return Promise.resolve([]);
+    const results: SendSettled[] = new Array(count);
+    return new Promise((resolve) => {
+      let left = count;
+      for (let i = 0; i < count; i++) {
+        this.admission.produce(
+          messages[i] as OutboundMessage,
+          (error, report) => {
+            results[i] = error
+              ? { status: "rejected", reason: error }
+              : { status: "fulfilled", value: report! };
+            if (--left === 0) resolve(results);
           },
-    );
+          undefined,
+        );
+      }
+    });
   }
 
   transaction<T>(work: (tx: ProducerTransaction) => Promise<T>): Promise<T> {

@@ -9,6 +9,8 @@ export interface AdmittingEntry {
   /** What the send waits for, for the error its deadline gives. */
   waitingFor: string;
   deadlineTimer: ClockTimer | undefined;
+  /** Stops listening to the send's abort signal, if it has one. */
+  unwatch: (() => void) | undefined;
 }
 
 /**

@@ -25,10 +25,11 @@ export class PartitionCache {
     private readonly clock: Clock,
   ) {}
 
-  cached(topic: string): number | undefined {
+  /** The known count, if any; `now` is the caller's reading of the clock, saving a second one per send. */
+  cached(topic: string, now: number = this.clock.now()): number | undefined {
     const entry = this.entries.get(topic);
     if (!entry) return undefined;
-    if (!entry.refreshing && this.clock.now() - entry.fetchedAt > this.maxAgeMs) this.refresh(topic, entry);
+    if (!entry.refreshing && now - entry.fetchedAt > this.maxAgeMs) this.refresh(topic, entry);
     return entry.count;
   }
 

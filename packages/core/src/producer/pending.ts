@@ -24,11 +24,37 @@ const unset = (): void => {};
  */
 export type RecordState = "admitting" | "queued" | "in-flight" | "backoff" | "dead-lettering" | "settled";
 
+import type { DeliveryCallback } from "./types.js";
+
+export type { DeliveryCallback };
+
+/** `flags` bits: three booleans in one field, because every field costs each buffered message. */
+const STICKY = 1;
+const DEAD_LETTERABLE = 2;
+/** `notify` is a `produce()` callback, not a promise's `resolve`. */
+const CALLBACK = 4;
+
+/**
+ * What few records need, kept off the record itself: the failure history (only failed records
+ * have one) and a per-send deadline or abort signal (only sends that asked for one).
+ */
+export interface RecordExtra {
+  /** The last failure, kept so a later timeout can say whether the broker may hold the message. */
+  lastError?: OutboundError;
+  firstFailureAt?: number;
+  /** The backoff drawn when the last failure was judged retriable within the deadline. */
+  retryDelayMs?: number;
+  /** This send's own delivery timeout, shorter than `deliveryTimeoutMs`. */
+  timeoutMs?: number;
+  /** Stops watching this send's own deadline and abort signal; called when it settles. */
+  unwatch?: () => void;
+}
+
 /**
  * One accepted message, from `send()` until it settles exactly once. It is also the record the
  * transport receives: one object per buffered message instead of a record plus bookkeeping
  * around it, because the engine's per-message overhead is what a producer holding a large
- * backlog pays for in memory.
+ * backlog pays for in memory. Rarely used state lives in `extra`, booleans in `flags`.
  */
 export class PendingRecord implements OutboundRecord {
   topic: string;
@@ -41,23 +67,20 @@ export class PendingRecord implements OutboundRecord {
   id: string | undefined;
   delayMs: number | undefined;
   attempt = 1;
-  /** The backoff drawn when the last failure was judged retriable within the deadline. */
-  retryDelayMs = 0;
   /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
   sizeBytes = -1;
-
   /** `clock.now()` at `send()`; the delivery deadline and linger run from here. */
   readonly startedAt: number;
   state: RecordState = "admitting";
-  /** Keyless and placed by the sticky partitioner. */
-  sticky = false;
-  /** The last failure, kept so a later timeout can say whether the broker may hold the message. */
-  lastError: OutboundError | undefined = undefined;
-  firstFailureAt: number | undefined = undefined;
+  private flags: number;
   /** The OpenTelemetry span, when a recording tracer is registered. */
   span: Span | undefined = undefined;
-  resolve: (report: DeliveryReport) => void = unset;
-  reject: (error: OutboundError) => void = unset;
+  /**
+   * Told the outcome once. Only `resolve` of the promise `send()` returned is kept: its `reject`
+   * would cost a closure per message, and a failure resolves with a rejecting thenable instead.
+   */
+  private notify: ((report: DeliveryReport | PromiseLike<never>) => void) | DeliveryCallback = unset;
+  extra: RecordExtra | undefined = undefined;
 
   /** Built by `readMessage`, which reads each field of `message` once and checks it. */
   constructor(
@@ -72,7 +95,7 @@ export class PendingRecord implements OutboundRecord {
     delayMs: number | undefined,
     contentType: string,
     /** False for dead-letter copies, so they are never dead-lettered again. */
-    readonly deadLetterable: boolean,
+    deadLetterable: boolean,
     startedAt: number,
   ) {
     this.topic = topic;
@@ -84,6 +107,30 @@ export class PendingRecord implements OutboundRecord {
     this.id = id;
     this.delayMs = delayMs;
     this.startedAt = startedAt;
+    this.flags = deadLetterable ? DEAD_LETTERABLE : 0;
+  }
+
+  /** Keyless and placed by the sticky partitioner. */
+  get sticky(): boolean {
+    return (this.flags & STICKY) !== 0;
+  }
+
+  set sticky(value: boolean) {
+    this.flags = value ? this.flags | STICKY : this.flags & ~STICKY;
+  }
+
+  /** False for dead-letter copies, so they are never dead-lettered again. */
+  get deadLetterable(): boolean {
+    return (this.flags & DEAD_LETTERABLE) !== 0;
+  }
+
+  /** Whether the outcome goes to a `produce()` callback, not a promise. */
+  get usesCallback(): boolean {
+    return (this.flags & CALLBACK) !== 0;
+  }
+
+  get lastError(): OutboundError | undefined {
+    return this.extra?.lastError;
   }
 
   /** Out of the pipeline: settled, or failed with its dead-letter copy being written. */
@@ -96,9 +143,65 @@ export class PendingRecord implements OutboundRecord {
     return this.sizeBytes >= 0;
   }
 
+  /** The extra state, made on first use. */
+  extras(): RecordExtra {
+    this.extra ??= {};
+    return this.extra;
+  }
+
+  /** The promise `send()` returns, settled by {@link deliver} or {@link reject}. */
+  promise(): Promise<DeliveryReport> {
+    return new Promise<DeliveryReport>((resolve) => {
+      this.notify = resolve;
+    });
+  }
+
+  /** Reports the outcome to `callback` instead of a promise (`produce()`). */
+  callback(callback: DeliveryCallback): void {
+    this.notify = callback;
+    this.flags |= CALLBACK;
+  }
+
+  /** Tells the sender it was delivered. Exactly once, by settlement. */
+  deliver(report: DeliveryReport): void {
+    this.extra?.unwatch?.();
+    const notify = this.notify;
+    this.notify = unset;
+    if (this.flags & CALLBACK) (notify as DeliveryCallback)(undefined, report);
+    else (notify as (report: DeliveryReport) => void)(report);
+  }
+
+  /** Tells the sender it failed. Exactly once, by settlement. */
+  reject(error: OutboundError): void {
+    this.extra?.unwatch?.();
+    const notify = this.notify;
+    this.notify = unset;
+    if (this.flags & CALLBACK) (notify as DeliveryCallback)(error, undefined);
+    else (notify as (rejection: PromiseLike<never>) => void)(rejecting(error));
+  }
+
   /** The headers, made a private object first if they are still the shared empty one. */
   writableHeaders(): Headers {
     if (this.headers === NO_HEADERS) this.headers = {};
     return this.headers;
   }
+}
+
+/** When `p` fails if not delivered: its own `timeoutMs`, or the producer's `deliveryTimeoutMs`. */
+export function deadlineOf(p: PendingRecord, deliveryTimeoutMs: number): number {
+  return p.startedAt + (p.extra?.timeoutMs ?? deliveryTimeoutMs);
+}
+
+/**
+ * A thenable that rejects with `error`: resolving a promise with it rejects that promise, without
+ * a rejected promise that could be reported as unhandled in between.
+ */
+function rejecting(error: OutboundError): PromiseLike<never> {
+  return {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is exactly what this is.
+    then: (_onFulfilled, onRejected) => {
+      onRejected?.(error);
+      return undefined as never;
+    },
+  } as PromiseLike<never>;
 }

@@ -3,6 +3,7 @@ import type { Headers, OutboundMessage } from "../message/index.js";
 import { isWellFormed } from "../message/well-formed.js";
 import type { SerializeContext, Serializer } from "../serializer/serializer.js";
 import type { Capabilities } from "../transport/index.js";
+import type { Clock } from "./clock.js";
 import { NO_HEADERS, PendingRecord } from "./pending.js";
 
 function bad(transport: string, text: string): OutboundError {
@@ -39,6 +40,18 @@ function checkText(transport: string, field: string, text: string): void {
       `${field} contains a lone UTF-16 surrogate, which cannot be encoded as UTF-8 (it would arrive as U+FFFD)`,
     );
   }
+}
+
+/**
+ * The last topic found well-formed. Most sends go to a few topics and the check walks the
+ * string, so the same topic (the same string object, usually) is not walked again per send.
+ */
+let lastGoodTopic = "";
+
+function checkTopic(transport: string, topic: string): void {
+  if (topic === lastGoodTopic) return;
+  checkText(transport, "topic", topic);
+  lastGoodTopic = topic;
 }
 
 /**
@@ -126,6 +139,7 @@ export function readMessage(
   contentType: string,
   deadLetterable: boolean,
   startedAt: number,
+  clock: Clock,
 ): PendingRecord {
   if (typeof message !== "object" || message === null || Array.isArray(message)) {
     throw bad(
@@ -148,7 +162,7 @@ export function readMessage(
   if (typeof topic !== "string" || topic.length === 0) {
     throw bad(transport, `topic must be a non-empty string, got ${JSON.stringify(topic) ?? "undefined"}`);
   }
-  checkText(transport, "topic", topic);
+  checkTopic(transport, topic);
   let keyBytes: Uint8Array | undefined;
   if (typeof key === "string") {
     checkText(transport, "key", key);
@@ -208,7 +222,7 @@ export function readMessage(
     (partition as number | undefined) ?? -1,
     keyBytes,
     copied,
-    (timestamp as number | undefined) ?? Date.now(),
+    (timestamp as number | undefined) ?? clock.epochAt(startedAt),
     id as string | undefined,
     delayMs as number | undefined,
     contentType,

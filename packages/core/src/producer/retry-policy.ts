@@ -1,8 +1,9 @@
 import { isRetried, OutboundError, toOutboundError } from "../errors/index.js";
 import { backoffDelay } from "./backoff.js";
 import type { EngineContext } from "./context.js";
+import { timeoutName } from "./deadline-sweeper.js";
 import type { Lane } from "./lane.js";
-import type { PendingRecord } from "./pending.js";
+import { deadlineOf, type PendingRecord } from "./pending.js";
 import type { Settlement } from "./settlement.js";
 
 /**
@@ -21,11 +22,11 @@ export class RetryPolicy {
   judge(p: PendingRecord, error: OutboundError, now: number, retry: PendingRecord[]): void {
     const ctx = this.ctx;
     const e = this.remember(p, error);
-    const deadline = p.startedAt + ctx.deliveryTimeoutMs;
+    const deadline = deadlineOf(p, ctx.deliveryTimeoutMs);
     // The one draw for this retry: the deadline check and the wait use the same delay.
     const nextDelay = backoffDelay(ctx.options.retry, p.attempt);
     if (isRetried(e) && !ctx.forced && now + nextDelay < deadline) {
-      p.retryDelayMs = nextDelay;
+      p.extras().retryDelayMs = nextDelay;
       retry.push(p);
       return;
     }
@@ -34,7 +35,7 @@ export class RetryPolicy {
         p,
         new OutboundError(
           e.code === "TIMEOUT" ? "TIMEOUT" : e.code,
-          `${e.reason} (gave up after ${p.attempt} attempt(s): deliveryTimeoutMs ${ctx.deliveryTimeoutMs} ms would pass before the next retry)`,
+          `${e.reason} (gave up after ${p.attempt} attempt(s): ${timeoutName(p, ctx.deliveryTimeoutMs)}) would pass before the next retry)`,
           {
             transport: ctx.transportName,
             kind: e.kind,
@@ -63,7 +64,8 @@ export class RetryPolicy {
       p.state = "backoff";
       if (p.attempt > attempt) attempt = p.attempt;
       // The delay each record's deadline check was made with; the lane waits for the longest.
-      if (p.retryDelayMs > delay) delay = p.retryDelayMs;
+      const drawn = p.extra?.retryDelayMs ?? 0;
+      if (drawn > delay) delay = drawn;
     }
     lane.retryAt = Math.max(lane.retryAt, now + delay);
     lane.requeueFront(retry);
@@ -87,8 +89,9 @@ export class RetryPolicy {
     for (const p of records) {
       if (p.finished) continue;
       p.attempt++;
-      p.lastError = error;
-      p.firstFailureAt ??= this.ctx.clock.epochMs();
+      const extra = p.extras();
+      extra.lastError = error;
+      extra.firstFailureAt ??= this.ctx.clock.epochMs();
       retried.push(p);
     }
     this.counted(lane, retried, error, delayMs);
@@ -100,8 +103,9 @@ export class RetryPolicy {
       error instanceof OutboundError
         ? error
         : toOutboundError(error, "INTERNAL", { transport: this.ctx.transportName });
-    p.lastError = e;
-    p.firstFailureAt ??= this.ctx.clock.epochMs();
+    const extra = p.extras();
+    extra.lastError = e;
+    extra.firstFailureAt ??= this.ctx.clock.epochMs();
     // The broker says the topic or partition does not exist: the cached partition count is wrong
     // (the topic was deleted, or recreated with fewer partitions), so the next send looks it up
     // again instead of trusting it until metadataMaxAgeMs, as Java's producer requests a metadata

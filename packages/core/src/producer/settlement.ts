@@ -1,4 +1,4 @@
-import { type OutboundError, toOutboundError } from "../errors/index.js";
+import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage, RecordSuccess } from "../message/index.js";
 import type { EngineContext } from "./context.js";
 import type { DeadLetters } from "./dead-lettering.js";
@@ -10,6 +10,11 @@ import type { PendingRecord } from "./pending.js";
  * The buffer space is given back here and nowhere else.
  */
 export class Settlement {
+  /** `produce()` callbacks due, called together after the current step (see {@link tell}). */
+  private due: PendingRecord[] = [];
+  private dueOutcomes: (DeliveryReport | OutboundError)[] = [];
+  private dueQueued = false;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly deadLetters: DeadLetters,
@@ -32,7 +37,7 @@ export class Settlement {
     ctx.metrics.acked++;
     ctx.metrics.latency.record(report.latencyMs);
     ctx.telemetry?.ended(p.span, p.topic, report, undefined);
-    p.resolve(report);
+    this.tell(p, report);
     if (ctx.listening("ack")) ctx.userCode.emit("ack", { message: p.message, report }, "ack listener");
   }
 
@@ -51,15 +56,15 @@ export class Settlement {
     );
     if (p.deadLetterable && this.deadLetters.wanted(error, p.message)) {
       p.state = "dead-lettering";
-      const firstFailure = p.firstFailureAt ?? ctx.clock.epochMs();
+      const firstFailure = p.extra?.firstFailureAt ?? ctx.clock.epochMs();
       this.deadLetters.write(p.message, p, error, p.attempt, firstFailure).then((final) => {
         p.state = "settled";
-        p.reject(final);
+        this.tell(p, final);
         ctx.emitIf("failure", { message: p.message, error: final });
       });
       return;
     }
-    p.reject(error);
+    this.tell(p, error);
     ctx.emitIf("failure", { message: p.message, error });
   }
 
@@ -82,6 +87,43 @@ export class Settlement {
     ctx.emitIf("failure", { message, error: e });
     return Promise.reject(e);
   }
+
+  /**
+   * Gives the sender the outcome. A promise's `resolve` is called now (its reactions run later
+   * anyway). A `produce()` callback is user code: it runs after the engine's current step, so a
+   * callback that sends, flushes or closes never runs inside a lane's bookkeeping, and a throw is
+   * contained like a listener's.
+   */
+  private tell(p: PendingRecord, outcome: DeliveryReport | OutboundError): void {
+    if (!p.usesCallback) {
+      if (outcome instanceof OutboundError) p.reject(outcome);
+      else p.deliver(outcome);
+      return;
+    }
+    this.due.push(p);
+    this.dueOutcomes.push(outcome);
+    if (!this.dueQueued) {
+      this.dueQueued = true;
+      queueMicrotask(this.callDue);
+    }
+  }
+
+  private readonly callDue = (): void => {
+    const records = this.due;
+    const outcomes = this.dueOutcomes;
+    this.due = [];
+    this.dueOutcomes = [];
+    this.dueQueued = false;
+    for (let i = 0; i < records.length; i++) {
+      const outcome = outcomes[i]!;
+      try {
+        if (outcome instanceof OutboundError) records[i]!.reject(outcome);
+        else records[i]!.deliver(outcome);
+      } catch (error) {
+        this.ctx.userCode.threw("send callback", error);
+      }
+    }
+  };
 
   private release(p: PendingRecord): void {
     this.ctx.outstanding.pending--;

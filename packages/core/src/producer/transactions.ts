@@ -99,6 +99,7 @@ export class Transactions {
         raw ? raw.contentType : ctx.serializer.contentType,
         true,
         ctx.clock.now(),
+        ctx.clock,
       );
       const serialized = await this.admission.begin(record, raw, value);
       const deadline = record.startedAt + ctx.deliveryTimeoutMs;

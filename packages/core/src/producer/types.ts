@@ -4,6 +4,25 @@ import type { ProducerMetrics } from "../metrics/index.js";
 import type { Capabilities } from "../transport/capabilities.js";
 import type { CallbackError } from "./user-code.js";
 
+/** Per-send options, the second argument of `send()`, `sendSerialized()` and `produce()`. */
+export interface SendOptions {
+  /**
+   * This message's delivery timeout, from 1 ms up to `deliveryTimeoutMs`: it fails with TIMEOUT
+   * once this passes, wherever it is (waiting, queued, in backoff or in flight), and its batch
+   * mates are not affected.
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * Aborting it fails this message with ABORTED: kind `retriable` if it was not sent (or its last
+   * attempt was refused), `unknown-outcome` if it was in flight, since the broker may hold it then.
+   * Aborting a message the broker already acknowledged changes nothing.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** A `produce()` callback: called once, with the error or the delivery report. */
+export type DeliveryCallback = (error: OutboundError | undefined, report: DeliveryReport | undefined) => void;
+
 export type SendSettled =
   | { status: "fulfilled"; value: DeliveryReport }
   | { status: "rejected"; reason: OutboundError };
@@ -53,16 +72,26 @@ export interface Producer {
    * Resolves once the broker acknowledged the message at the configured `acks` level. Rejects
    * with an `OutboundError` after retries or `deliveryTimeoutMs`. Never throws synchronously.
    */
-  send<V = unknown>(message: OutboundMessage<V>): Promise<DeliveryReport>;
+  send<V = unknown>(message: OutboundMessage<V>, options?: SendOptions): Promise<DeliveryReport>;
+  /**
+   * As `send()`, without a promise per message: `callback(error, report)` is called exactly once,
+   * after the engine's current step (never synchronously inside `produce()`). For producers that
+   * buffer many messages, this saves the memory of a promise and its functions per message. A
+   * throwing callback is contained and reported as a `callbackError`.
+   */
+  produce<V = unknown>(message: OutboundMessage<V>, callback: DeliveryCallback, options?: SendOptions): void;
   /**
    * Sends bytes as they are, past the serializer: for forwarding and dead-letter copies.
    * `deadLetter: false` keeps a failed copy from being dead-lettered again.
    */
   sendSerialized(
     message: OutboundMessage<Uint8Array>,
-    options?: { contentType?: string; deadLetter?: boolean },
+    options?: { contentType?: string; deadLetter?: boolean } & SendOptions,
   ): Promise<DeliveryReport>;
-  /** One settled result per message, in order; a failure never hides the others' outcomes. */
+  /**
+   * One settled result per message, in order; a failure never hides the others' outcomes. One
+   * promise for the whole array, none per message.
+   */
   sendMany<V = unknown>(messages: readonly OutboundMessage<V>[]): Promise<SendSettled[]>;
   /**
    * Runs `work` in a broker transaction (Kafka with a `transactionalId`): every message sent

@@ -9,7 +9,8 @@ export type CallbackSite =
   | "backpressure listener"
   | "logger"
   | "deadLetter.when"
-  | "telemetry";
+  | "telemetry"
+  | "send callback";
 
 /** What a `callbackError` listener receives. */
 export interface CallbackError {

@@ -40,6 +40,10 @@ export class FakeClock implements Clock {
     return this.epochAtZero + this.#now;
   }
 
+  epochAt(monotonicMs: number): number {
+    return Math.floor(this.epochAtZero + monotonicMs);
+  }
+
   setTimeout(callback: () => void, ms: number): ClockTimer {
     const timer = new FakeTimer(this.#now + Math.max(0, ms), this.#seq++, callback);
     this.#timers.add(timer);
