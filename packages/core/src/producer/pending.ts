@@ -44,6 +44,12 @@ export interface RecordExtra {
   firstFailureAt?: number;
   /** The backoff drawn when the last failure was judged retriable within the deadline. */
   retryDelayMs?: number;
+  /** The message's own id (dedup, idempotence keys), when it named one. */
+  id?: string;
+  /** Delayed delivery, when the message asked for it. */
+  delayMs?: number;
+  /** The OpenTelemetry span, when a recording tracer is registered. */
+  span?: Span;
   /** This send's own delivery timeout, shorter than `deliveryTimeoutMs`. */
   timeoutMs?: number;
   /** Stops watching this send's own deadline and abort signal; called when it settles. */
@@ -54,7 +60,8 @@ export interface RecordExtra {
  * One accepted message, from `send()` until it settles exactly once. It is also the record the
  * transport receives: one object per buffered message instead of a record plus bookkeeping
  * around it, because the engine's per-message overhead is what a producer holding a large
- * backlog pays for in memory. Rarely used state lives in `extra`, booleans in `flags`.
+ * backlog pays for in memory. Rarely used state (an id, a delay, a span, failures, per-send
+ * controls) lives in `extra`, booleans in `flags`.
  */
 export class PendingRecord implements OutboundRecord {
   topic: string;
@@ -64,8 +71,6 @@ export class PendingRecord implements OutboundRecord {
   headers: Headers;
   contentType: string;
   timestamp: number;
-  id: string | undefined;
-  delayMs: number | undefined;
   attempt = 1;
   /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
   sizeBytes = -1;
@@ -73,8 +78,6 @@ export class PendingRecord implements OutboundRecord {
   readonly startedAt: number;
   state: RecordState = "admitting";
   private flags: number;
-  /** The OpenTelemetry span, when a recording tracer is registered. */
-  span: Span | undefined = undefined;
   /**
    * Told the outcome once. Only `resolve` of the promise `send()` returned is kept: its `reject`
    * would cost a closure per message, and a failure resolves with a rejecting thenable instead.
@@ -104,10 +107,35 @@ export class PendingRecord implements OutboundRecord {
     this.headers = headers;
     this.timestamp = timestamp;
     this.contentType = contentType;
-    this.id = id;
-    this.delayMs = delayMs;
     this.startedAt = startedAt;
     this.flags = deadLetterable ? DEAD_LETTERABLE : 0;
+    if (id !== undefined) this.extras().id = id;
+    if (delayMs !== undefined) this.extras().delayMs = delayMs;
+  }
+
+  // Fields few messages use live on `extra`: each field on the record costs every buffered message.
+  get id(): string | undefined {
+    return this.extra?.id;
+  }
+
+  set id(id: string | undefined) {
+    if (id !== undefined || this.extra) this.extras().id = id;
+  }
+
+  get delayMs(): number | undefined {
+    return this.extra?.delayMs;
+  }
+
+  set delayMs(delayMs: number | undefined) {
+    if (delayMs !== undefined || this.extra) this.extras().delayMs = delayMs;
+  }
+
+  get span(): Span | undefined {
+    return this.extra?.span;
+  }
+
+  set span(span: Span | undefined) {
+    if (span !== undefined || this.extra) this.extras().span = span;
   }
 
   /** Keyless and placed by the sticky partitioner. */
