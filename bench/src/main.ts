@@ -125,6 +125,7 @@ async function main(): Promise<void> {
             ...(run.rate ? { rate: run.rate } : {}),
             ...(target.ackListener ? { ackListener: true } : {}),
             ...(target.telemetryOff ? { telemetryOff: true } : {}),
+            ...(target.produce ? { produce: true } : {}),
             ...(target.batchMaxRecords ? { batchMaxRecords: target.batchMaxRecords } : {}),
             ...(target.mode === "overload" ? { bufferMaxBytes: OVERLOAD_BUFFER_BYTES } : {}),
             ...(target.mode === "buffered" ? { held: timing.held } : {}),

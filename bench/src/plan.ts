@@ -21,6 +21,8 @@ export interface Target {
   label?: string;
   ackListener?: boolean;
   telemetryOff?: boolean;
+  /** `buffered` mode through `produce()` (a callback, no promise per message) instead of `send()`. */
+  produce?: boolean;
   batchMaxRecords?: number;
   /** Runs in the first round only: the JVM ceilings in the quick run, where their start-up dominates. */
   firstRoundOnly?: boolean;
@@ -134,7 +136,13 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           O("max", { label: "outbound (telemetry off)", telemetryOff: true }),
         ],
       });
-      out.push({ transport, kind: "buffered", workload: BASE, rounds: 1, targets: [O("buffered")] });
+      out.push({
+        transport,
+        kind: "buffered",
+        workload: BASE,
+        rounds: 1,
+        targets: [O("buffered"), O("buffered", { label: "outbound produce() (no promise)", produce: true })],
+      });
       break;
     case "kafka":
       out.push({

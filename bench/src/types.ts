@@ -55,6 +55,8 @@ export interface TrialSpec {
   ackListener?: boolean;
   /** Outbound only: `telemetry: { tracing: false, metrics: false }` (its default is on when @opentelemetry/api resolves). */
   telemetryOff?: boolean;
+  /** Outbound `buffered` mode only: hold the messages through `produce()` instead of `send()`. */
+  produce?: boolean;
   /** Outbound only: cap its batches (the engine default is the transport's maximum). */
   batchMaxRecords?: number;
   /** Outbound only: producer buffer bound for `overload`. */
