@@ -12,6 +12,7 @@ export {
   SASL_MECHANISMS,
   toKafkaAcks,
 } from "@outbound/kafka-common";
+export { kafkajsCapabilities } from "./capabilities.js";
 export { registerKafkaCodecs } from "./compression.js";
 export {
   KAFKAJS_COMPRESSIONS,
@@ -22,7 +23,7 @@ export {
 export { toKafkaOutboundError, unwrapKafkaError } from "./errors.js";
 export { toKafkaMessage } from "./mapping.js";
 export { KafkajsTransaction } from "./transaction.js";
-export { KafkajsTransport, kafkajsCapabilities } from "./transport.js";
+export { KafkajsTransport } from "./transport.js";
 
 /**
  * A kafkajs transport from options, for `createProducer({ transport: kafkajsTransport({...}) })`.

@@ -18,6 +18,7 @@ import kafkajs, {
   type RecordMetadata,
   type SASLOptions,
 } from "kafkajs";
+import { kafkajsCapabilities } from "./capabilities.js";
 import { ensureCodec, toKafkaCompression } from "./compression.js";
 import type { ResolvedKafkajsOptions } from "./config.js";
 import { isTooLarge, toKafkaOutboundError } from "./errors.js";
@@ -28,27 +29,8 @@ import { KafkajsTransaction } from "./transaction.js";
 
 const { Kafka: KafkaClient, logLevel } = kafkajs;
 
-/**
- * Kafka's own limit on records in a batch is bytes, not count. The count limit is kafkajs's:
- * 2.2.4 groups a send's messages per partition by copying the partition's array for every
- * message, so its cost per message grows with the batch (about 2.5 us at 1000 records, 10 at
- * 5000, 23 at 10000). Past 1000 records a larger batch saves nothing per request worth that.
- */
-const MAX_BATCH_RECORDS = 1000;
 /** How long `partitions()` waits for a topic the broker is still creating. */
 const TOPIC_READY_TIMEOUT_MS = 10_000;
-
-/** The capabilities of a kafkajs transport with these options. */
-export function kafkajsCapabilities(options: ResolvedKafkajsOptions): Capabilities {
-  const capabilities = kafkaCapabilities(options, {
-    maxBatchRecords: MAX_BATCH_RECORDS,
-    orderedInFlight: 1,
-    retries: "engine",
-  });
-  // Even with `idempotent`, a request the engine gives up on is retried in a new batch with new
-  // sequence numbers, which the broker cannot recognise: the fault matrix stores duplicates then.
-  return { ...capabilities, dedup: { supported: false } };
-}
 
 function toSasl(options: ResolvedKafkajsOptions): SASLOptions | undefined {
   const sasl = options.sasl;

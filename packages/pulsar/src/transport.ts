@@ -9,7 +9,8 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import { ClosedState, defineCapabilities, transportErrors } from "@outbound/core/transport";
+import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { pulsarCapabilities } from "./capabilities.js";
 import { ConnectionPool } from "./client/connection-pool.js";
 import { TopicLookup } from "./client/lookup.js";
 import type { PendingSend, SendReceipt } from "./client/pending-send.js";
@@ -62,24 +63,7 @@ export class PulsarTransport implements Transport {
       logger,
     });
     this.lookup = new TopicLookup(this.pool, config.serviceUrl);
-    this.capabilities = defineCapabilities({
-      maxBatchRecords: config.batchMaxRecords,
-      maxBatchBytes: config.batchMaxBytes,
-      maxMessageBytes: config.maxMessageBytes,
-      partitioned: true,
-      keyOrdering: "partition",
-      headers: { supported: true, binaryValues: false },
-      // Sequence ids let the broker drop resent messages when deduplication is enabled on the
-      // namespace; the transport resends with the same ids after a reconnect.
-      dedup: { supported: true },
-      delay: { supported: true },
-      timestamps: true,
-      acks: ["none", "leader", "all"],
-      defaultPartitioner: "java-string-hash",
-      // A SEND_ERROR fails one SEND while later ones may succeed, so pipelining could reorder
-      // under retries; connection loss alone would not (pending SENDs are resent in order).
-      orderedInFlight: 1,
-    });
+    this.capabilities = pulsarCapabilities(config);
   }
 
   describe(): string {

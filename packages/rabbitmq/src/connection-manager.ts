@@ -1,7 +1,7 @@
 import { type BackpressureState, type Logger, OutboundError } from "@outbound/core";
 import { type Channel, type ChannelModel, connect, type Options } from "amqplib";
 import { describeEndpoint, type ResolvedRabbitMqConfig } from "./config.js";
-import { classifyConnectError } from "./error-mapping.js";
+import { classifyConnectError } from "./errors.js";
 import { PublisherChannel } from "./publisher-channel.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { OutboundError } from "@outbound/core";
 import type { ConfirmChannel, Message } from "amqplib";
-import { classifyChannelLoss, nackedError, returnedError } from "./error-mapping.js";
+import { classifyChannelLoss, nackedError, returnedError } from "./errors.js";
 import { type AmqpPublish, PUBLISH_ID_HEADER } from "./mapping.js";
 
 /**

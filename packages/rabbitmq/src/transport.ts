@@ -11,11 +11,12 @@ import {
   type Transport,
   toOutboundError,
 } from "@outbound/core";
-import { ClosedState, defineCapabilities, transportErrors } from "@outbound/core/transport";
+import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { rabbitMqCapabilities } from "./capabilities.js";
 import { type RabbitMqOptions, type ResolvedRabbitMqConfig, resolveConfig } from "./config.js";
 import { ConfirmWindow } from "./confirm-window.js";
 import { ConnectionManager } from "./connection-manager.js";
-import { classifyChannelLoss } from "./error-mapping.js";
+import { classifyChannelLoss } from "./errors.js";
 import { type AmqpPublish, toPublish } from "./mapping.js";
 import { discoverPartitions } from "./partition-discovery.js";
 import type { PublisherChannel, PublishSink } from "./publisher-channel.js";
@@ -25,22 +26,6 @@ import { declareTopology } from "./topology.js";
 export interface RabbitMqTransportContext {
   clientId?: string;
   logger?: Logger;
-}
-
-function capabilitiesFor(config: ResolvedRabbitMqConfig): Capabilities {
-  return defineCapabilities({
-    // A batch is published message by message and pipelined; a batch as large as the confirm
-    // window keeps the window full with one request in flight per partition.
-    maxBatchRecords: config.confirmWindow,
-    maxBatchBytes: 16 * 1024 * 1024,
-    maxMessageBytes: config.maxMessageBytes,
-    partitioned: true,
-    keyOrdering: "partition",
-    headers: { supported: true, binaryValues: true },
-    timestamps: true,
-    // `leader` and `all` both wait for the publisher confirm: RabbitMQ has a single level.
-    acks: ["none", "leader", "all"],
-  });
 }
 
 /**
@@ -56,14 +41,13 @@ export class RabbitMqTransport implements Transport {
   private readonly declared = new Map<string, Promise<void>>();
   /** Topics whose declaration has completed on the current connection. */
   private readonly declaredTopics = new Set<string>();
-  private readonly knownPartitions = new Map<string, number>();
   private readonly state = new ClosedState(transportErrors("rabbitmq"));
 
   constructor(
     readonly config: ResolvedRabbitMqConfig,
     context: RabbitMqTransportContext = {},
   ) {
-    this.capabilities = capabilitiesFor(config);
+    this.capabilities = rabbitMqCapabilities(config);
     this.window = new ConfirmWindow(config.confirmWindow);
     this.manager = new ConnectionManager(
       config,
@@ -98,8 +82,8 @@ export class RabbitMqTransport implements Transport {
     // first read, and a batch that finds everything ready never needs it. Nothing can abort it
     // while the loop below runs without awaiting.
     let waited = false;
-    // The engine asked `partitions()` before it partitioned this batch; reuse that answer.
-    let partitions = this.cachedPartitionCount(topic);
+    // The engine asked `partitions()` before it partitioned this batch and hands its answer over.
+    let partitions = batch.partitions ?? this.configuredPartitionCount(topic);
     if (partitions === undefined) {
       waited = true;
       partitions = await this.partitionCount(topic, context.signal);
@@ -228,12 +212,11 @@ export class RabbitMqTransport implements Transport {
     }
   }
 
-  /** The partition count when it is known without asking the broker. */
-  private cachedPartitionCount(topic: string): number | undefined {
+  /** The partition count when the config fixes it, without asking the broker. */
+  private configuredPartitionCount(topic: string): number | undefined {
     const configured = this.config.partitions[topic];
     if (configured !== undefined) return configured;
-    if (!this.config.discoverPartitions) return 1;
-    return this.knownPartitions.get(topic);
+    return this.config.discoverPartitions ? undefined : 1;
   }
 
   /** Asks the broker afresh where it must: a topic's partition queues may have been added. */
@@ -241,9 +224,7 @@ export class RabbitMqTransport implements Transport {
     const configured = this.config.partitions[topic];
     if (configured !== undefined) return configured;
     if (!this.config.discoverPartitions) return 1;
-    const count = await this.manager.withChannel((channel) => discoverPartitions(channel, topic), signal);
-    this.knownPartitions.set(topic, count);
-    return count;
+    return this.manager.withChannel((channel) => discoverPartitions(channel, topic), signal);
   }
 
   private ensureTopology(topic: string, partitions: number, signal: AbortSignal): Promise<void> {

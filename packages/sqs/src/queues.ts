@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { OutboundError } from "@outbound/core";
-import { classifyRequestError, isQueueMissing } from "./classify.js";
+import { classifyRequestError, isQueueMissing } from "./errors.js";
 import { isFifoQueueName } from "./fifo.js";
 
 /** What the transport knows about a destination queue. */

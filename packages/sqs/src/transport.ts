@@ -17,7 +17,6 @@ import {
 import { ClosedState, transportErrors } from "@outbound/core/transport";
 import { MAX_BATCH_ENTRIES, planRequests } from "./batching.js";
 import { sqsCapabilities } from "./capabilities.js";
-import { classifyEntryFailure, classifyRequestError, isContentRejection } from "./classify.js";
 import {
   describeSqsConfig,
   RedactedCredentials,
@@ -25,6 +24,7 @@ import {
   resolveSqsConfig,
   type SqsTransportOptions,
 } from "./config.js";
+import { classifyEntryFailure, classifyRequestError, isContentRejection } from "./errors.js";
 import { runInGroupOrder } from "./group-order.js";
 import { type MappedEntry, mapRecord } from "./mapping.js";
 import { QueueDirectory, type QueueInfo } from "./queues.js";

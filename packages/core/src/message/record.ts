@@ -30,6 +30,12 @@ export interface RecordBatch {
   partition: number;
   acks: Acks;
   records: OutboundRecord[];
+  /**
+   * The destination's partition count as the engine knows it (from `partitions()`, refreshed
+   * every `metadataMaxAgeMs`), so a transport needs no cache of its own. Absent when a batch
+   * comes from elsewhere than the engine.
+   */
+  partitions?: number;
   /** The serializer's schema, for brokers that enforce one (Pulsar declares it on its producer). */
   schema?: SchemaDeclaration;
 }

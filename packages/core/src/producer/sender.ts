@@ -50,7 +50,8 @@ export class Sender {
       for (const p of records)
         ctx.telemetry.onDispatch(p.span, lane.partition, caps.partitioned, records.length);
     }
-    if (stickyUsed) this.placement.batchSent(lane, partitionCache.cached(lane.topic, now));
+    const partitions = partitionCache.cached(lane.topic, now);
+    if (stickyUsed) this.placement.batchSent(lane, partitions);
     // A transport that retries itself gets the time to the batch's deadline; the engine's own
     // timer then only ends what the transport did not settle by then.
     const untilDeadline = Math.ceil(earliest + ctx.deliveryTimeoutMs - now);
@@ -82,6 +83,7 @@ export class Sender {
           partition: lane.partition,
           acks: options.acks,
           records: batchRecords,
+          partitions,
           schema: ctx.serializer.schema,
         },
         request,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyEntryFailure, classifyRequestError } from "../../src/classify.js";
+import { classifyEntryFailure, classifyRequestError } from "../../src/errors.js";
 
 const context = { action: 'SendMessageBatch to "q"', aborted: false, secrets: ["AKIAEXAMPLE1234", "sekret"] };
 const sdkError = (name: string, status?: number, fault?: "client" | "server", extra: object = {}) =>

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  classifyChannelLoss,
-  classifyConnectError,
-  nackedError,
-  returnedError,
-} from "../../src/error-mapping.js";
+import { classifyChannelLoss, classifyConnectError, nackedError, returnedError } from "../../src/errors.js";
 
 /** Shaped like amqplib's errors: the server's close text, and its reply code where it gives one. */
 function amqpError(message: string, code?: number): Error {
