@@ -3,7 +3,6 @@ import type { DeliveryReport, OutboundMessage } from "../message/index.js";
 import { bytesSerializer } from "../serializer/bytes.js";
 import { jsonSerializer } from "../serializer/json.js";
 import type { Accumulator } from "./accumulator.js";
-import type { Backpressure } from "./backpressure.js";
 import type { Connection } from "./connection.js";
 import type { EngineContext } from "./context.js";
 import type { DeadLetters } from "./dead-lettering.js";
@@ -38,7 +37,6 @@ export class Admission {
     private readonly accumulator: Accumulator,
     private readonly settlement: Settlement,
     private readonly deadLetters: DeadLetters,
-    private readonly backpressure: Backpressure,
     private readonly controls: SendControls,
   ) {}
 
@@ -97,7 +95,7 @@ export class Admission {
     const ctx = this.ctx;
     const name = ctx.transportName;
     if (ctx.paused.paused && ctx.options.onBufferFull === "reject") {
-      ctx.metrics.rejectedBufferFull++;
+      ctx.observe.pressureRefusal();
       throw new OutboundError(
         "BUFFER_FULL",
         `the broker asked producers to wait (${ctx.paused.reason ?? "paused"})`,
@@ -141,7 +139,7 @@ export class Admission {
     const options = rawOptions === undefined ? undefined : this.controls.read(rawOptions);
     const connected = ctx.connected;
     if (!connected) return this.admitAfterConnect(message, raw, startedAt, options);
-    ctx.metrics.sent++;
+    ctx.observe.accepted();
     let record: PendingRecord;
     let serialized: unknown;
     try {
@@ -318,8 +316,8 @@ export class Admission {
     const ctx = this.ctx;
     if (ctx.buffer.tryReserve(bytes)) return;
     if (ctx.options.onBufferFull === "reject") throw this.bufferFull();
-    ctx.metrics.blockedSends++;
-    this.backpressure.report(true, "buffer full");
+    ctx.observe.blocked();
+    ctx.observe.backpressure(true, "buffer full");
     const reservation = ctx.buffer.reserve(bytes, ctx.options.maxBlockMs);
     try {
       await Promise.race([reservation, cancelled]);
@@ -338,8 +336,8 @@ export class Admission {
    */
   private bufferFull(): OutboundError {
     const ctx = this.ctx;
-    ctx.metrics.rejectedBufferFull++;
-    this.backpressure.report(true, "buffer full");
+    ctx.observe.pressureRefusal();
+    ctx.observe.backpressure(true, "buffer full");
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

@@ -103,7 +103,7 @@ export class Connection {
       limits: this.limitsFor(caps),
     };
     transport.onBackpressure?.(this.onBackpressure);
-    ctx.logger.info({ transport: transport.describe?.() ?? transport.name }, "producer connected");
+    ctx.observe.connected(transport.describe?.() ?? transport.name);
   }
 
   /** Connect attempts with backoff, while a retried failure leaves time before the deadline. */
@@ -122,7 +122,7 @@ export class Connection {
         this.lastError = e;
         const delay = backoffDelay(ctx.options.retry, attempt);
         if (!isRetried(e) || ctx.clock.now() + delay >= deadline || ctx.closing) throw e;
-        ctx.logger.warn({ transport: transport.name, attempt, error: e.message }, "connect failed, retrying");
+        ctx.observe.connectRetrying(transport.name, attempt, e);
         await sleep(ctx.clock, delay);
       }
     }

@@ -9,6 +9,7 @@ import type { ProducerTelemetry } from "../telemetry/producer-telemetry.js";
 import type { BackpressureState, Capabilities, Transport } from "../transport/index.js";
 import { BufferPool } from "./buffer-pool.js";
 import type { Clock } from "./clock.js";
+import { Observer } from "./observer.js";
 import { Outstanding } from "./outstanding.js";
 import type { PartitionCache } from "./partition-cache.js";
 import type { ProducerEventName, ProducerEvents } from "./types.js";
@@ -49,6 +50,8 @@ export class EngineContext {
   readonly metrics = new MetricsRecorder();
   readonly buffer: BufferPool;
   readonly outstanding = new Outstanding();
+  /** Metrics, telemetry, logs and events: what the stages report to (see {@link Observer}). */
+  readonly observe: Observer = new Observer(this);
 
   /** Set once, when the first connect succeeds. */
   connected: Connected | undefined;

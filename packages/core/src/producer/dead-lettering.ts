@@ -81,19 +81,14 @@ export class DeadLetters {
     return written
       .then(
         (destination) => {
-          ctx.metrics.deadLettered++;
-          ctx.telemetry?.deadLetter(record.topic);
-          ctx.logger.warn({ topic: record.topic, destination, code: error.code }, "message dead-lettered");
+          ctx.observe.deadLettered(record.topic, destination, error);
           return withDeadLetter(error, { destination }, `dead-lettered to ${destination}`);
         },
         (sinkError: unknown) => {
           const e = toOutboundError(sinkError, "INTERNAL", {
             context: `dead-letter write to ${sink.description} failed`,
           });
-          ctx.logger.error(
-            { topic: record.topic, sink: sink.description, error: e.message },
-            "dead-letter write failed",
-          );
+          ctx.observe.deadLetterFailed(record.topic, sink.description, e);
           return withDeadLetter(
             error,
             { error: e },

@@ -92,7 +92,6 @@ export class ProducerEngine extends EventEmitter implements Producer {
       accumulator,
       settlement,
       deadLetters,
-      backpressure,
       controls,
     );
     this.transactions = new Transactions(ctx, this.connection, this.admission, placement);

@@ -69,18 +69,7 @@ export class RetryPolicy {
     }
     lane.retryAt = Math.max(lane.retryAt, now + delay);
     lane.requeueFront(retry);
-    this.counted(lane, retry, retry[0]!.lastError!, delay);
-    this.ctx.logger.debug(
-      {
-        topic: lane.topic,
-        partition: lane.partition,
-        records: retry.length,
-        attempt,
-        delayMs: delay,
-        error: retry[0]!.lastError?.message,
-      },
-      "retrying",
-    );
+    this.ctx.observe.retried(lane, retry, retry[0]!.lastError!, delay, "engine");
   }
 
   /** A transport that retries itself resends the same records: count the attempt on each. */
@@ -94,7 +83,7 @@ export class RetryPolicy {
       extra.firstFailureAt ??= this.ctx.clock.epochMs();
       retried.push(p);
     }
-    this.counted(lane, retried, error, delayMs);
+    this.ctx.observe.retried(lane, retried, error, delayMs, "transport");
   }
 
   /** Keeps the failure on the record, so a later timeout can say whether the broker may hold it. */
@@ -112,19 +101,5 @@ export class RetryPolicy {
     // update on UNKNOWN_TOPIC_OR_PARTITION.
     if (e.code === "UNKNOWN_DESTINATION") this.ctx.connected?.partitionCache.invalidate(p.topic);
     return e;
-  }
-
-  private counted(lane: Lane, retry: PendingRecord[], error: OutboundError, delay: number): void {
-    const ctx = this.ctx;
-    ctx.metrics.retries += retry.length;
-    ctx.telemetry?.retried(lane.topic, retry.length);
-    if (!ctx.listening("retry")) return;
-    for (const p of retry) {
-      ctx.userCode.emit(
-        "retry",
-        { message: p.message, error, attempt: p.attempt, delayMs: delay },
-        "retry listener",
-      );
-    }
   }
 }

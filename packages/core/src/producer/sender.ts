@@ -31,7 +31,7 @@ export class Sender {
 
   dispatch(lane: Lane, records: PendingRecord[], now: number): void {
     const ctx = this.ctx;
-    const { transport, caps, partitionCache, limits } = ctx.connected!;
+    const { transport, partitionCache, limits } = ctx.connected!;
     const options = ctx.options;
     lane.inFlight++;
     let earliest = Number.POSITIVE_INFINITY;
@@ -45,10 +45,6 @@ export class Sender {
       bytes += p.sizeBytes;
       if (p.sticky) stickyUsed = true;
       batchRecords[i] = p;
-    }
-    if (ctx.telemetry) {
-      for (const p of records)
-        ctx.telemetry.onDispatch(p.span, lane.partition, caps.partitioned, records.length);
     }
     const partitions = partitionCache.cached(lane.topic, now);
     if (stickyUsed) this.placement.batchSent(lane, partitions);
@@ -72,9 +68,7 @@ export class Sender {
       : new InFlightRequest(lane, records, now, timeoutMs, this.hooks);
     this.inFlight.add(request);
     this.watch(request.expiresAt);
-    ctx.metrics.requests++;
-    ctx.metrics.batchRecords.record(records.length);
-    ctx.metrics.batchBytes.record(bytes);
+    ctx.observe.dispatched(lane, records, bytes);
     let result: Promise<RecordResult[]>;
     try {
       result = transport.send(
@@ -204,7 +198,7 @@ export class Sender {
     if (this.inFlight.size === 0) this.timer?.unref();
     const { lane, records } = request;
     lane.inFlight--;
-    ctx.telemetry?.request(lane.topic, records.length, (ctx.clock.now() - request.startedAt) / 1000, error);
+    ctx.observe.requestEnded(lane, records.length, request.startedAt, error);
     if (results !== undefined && (!Array.isArray(results) || results.length !== records.length)) {
       error = new OutboundError(
         "PROTOCOL_ERROR",

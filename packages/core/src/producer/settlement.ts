@@ -34,11 +34,8 @@ export class Settlement {
       acknowledged: r.acknowledged ?? ctx.options.acks !== "none",
       latencyMs: now - p.startedAt,
     };
-    ctx.metrics.acked++;
-    ctx.metrics.latency.record(report.latencyMs);
-    ctx.telemetry?.ended(p.span, p.topic, report, undefined);
     this.tell(p, report);
-    if (ctx.listening("ack")) ctx.userCode.emit("ack", { message: p.message, report }, "ack listener");
+    ctx.observe.acked(p, report);
   }
 
   /** Fails a record that reached a lane; a no-op if it already left the pipeline. */
@@ -47,44 +44,36 @@ export class Settlement {
     const ctx = this.ctx;
     p.state = "settled";
     this.release(p);
-    ctx.metrics.failed++;
-    ctx.metrics.latency.record(ctx.clock.now() - p.startedAt);
-    ctx.telemetry?.ended(p.span, p.topic, undefined, error);
-    ctx.logger.warn(
-      { topic: p.topic, code: error.code, kind: error.kind, attempts: p.attempt },
-      `message not delivered: ${error.message}`,
-    );
+    ctx.observe.failed(p, error);
     if (p.deadLetterable && this.deadLetters.wanted(error, p.message)) {
       p.state = "dead-lettering";
       const firstFailure = p.extra?.firstFailureAt ?? ctx.clock.epochMs();
       this.deadLetters.write(p.message, p, error, p.attempt, firstFailure).then((final) => {
         p.state = "settled";
         this.tell(p, final);
-        ctx.emitIf("failure", { message: p.message, error: final });
+        ctx.observe.failureReported(p.message, final);
       });
       return;
     }
     this.tell(p, error);
-    ctx.emitIf("failure", { message: p.message, error });
+    ctx.observe.failureReported(p.message, error);
   }
 
   /** Fails a message that never reached a lane; dead-letters it when its bytes exist. */
   refuse(message: OutboundMessage, record: PendingRecord | undefined, error: unknown): Promise<never> {
     const ctx = this.ctx;
     const e = toOutboundError(error, "INTERNAL", { transport: ctx.transportName });
-    ctx.metrics.failed++;
-    // The record's topic, never the message's: reading a hostile message again could throw.
-    ctx.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
+    ctx.observe.refused(record, e);
     if (record?.placed && record.deadLetterable && this.deadLetters.wanted(e, message)) {
       record.state = "dead-lettering";
       return this.deadLetters.write(message, record, e, 1, ctx.clock.epochMs()).then((final) => {
         record.state = "settled";
-        ctx.emitIf("failure", { message, error: final });
+        ctx.observe.failureReported(message, final);
         throw final;
       });
     }
     if (record) record.state = "settled";
-    ctx.emitIf("failure", { message, error: e });
+    ctx.observe.failureReported(message, e);
     return Promise.reject(e);
   }
 

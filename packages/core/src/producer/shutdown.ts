@@ -61,10 +61,10 @@ export class Shutdown {
       // every message has settled by then.
       const remainingMs = Math.max(0, timeoutMs - (ctx.clock.now() - startedAt));
       await withTimeout(ctx.clock, transport.close(), remainingMs).catch((error: unknown) => {
-        ctx.logger.warn({ error: String(error) }, "transport close failed or outlasted close's timeout");
+        ctx.observe.closeFailed(error);
       });
     }
-    ctx.logger.info({ undelivered: undelivered.length }, "producer closed");
+    ctx.observe.closed(undelivered.length);
     return { undelivered };
   }
 

@@ -56,18 +56,8 @@ export class Transactions {
       },
       ctx.clock,
       {
-        accepted: () => {
-          ctx.metrics.sent++;
-        },
-        settled: (record, report, error) => {
-          if (report) {
-            ctx.metrics.acked++;
-            ctx.metrics.latency.record(report.latencyMs);
-          } else {
-            ctx.metrics.failed++;
-          }
-          ctx.telemetry?.ended((record as PendingRecord).span, record.topic, report, error);
-        },
+        accepted: () => ctx.observe.accepted(),
+        settled: (record, report, error) => ctx.observe.transactionSettled(record, report, error),
       },
     );
     let result: T;
@@ -108,9 +98,8 @@ export class Transactions {
       return record;
     } catch (error) {
       const e = toOutboundError(error, "INTERNAL", { transport: ctx.transportName });
-      ctx.metrics.sent++;
-      ctx.metrics.failed++;
-      ctx.telemetry?.ended(record?.span, record?.topic ?? "", undefined, e);
+      ctx.observe.accepted();
+      ctx.observe.refused(record, e);
       throw e;
     }
   }
