@@ -1,0 +1,12 @@
+/**
+ * @outbound/outbox: the transactional outbox. `outbox.add(tx, message)` writes a message in the
+ * application's own database transaction; a relay publishes committed rows through an Outbound
+ * producer and removes them once the broker acknowledged them.
+ */
+export type { OutboxRow, StoredOutboxMessage } from "./message/outbox-message.js";
+export { createOutbox, type Outbox, type OutboxEntry, type OutboxOptions } from "./outbox.js";
+export { type BatchResult, Relay, type RelayOptions } from "./relay/relay.js";
+export type { RelayMetrics } from "./relay/relay-metrics.js";
+export { OUTBOX_METRICS, type RelayTelemetryOptions } from "./relay/telemetry-options.js";
+export { type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
+export type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store/store.js";

@@ -1,0 +1,241 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { OutboundError } from "@outbound/core";
+import { decodeHeaders, encodeHeaders } from "../message/header-codec.js";
+import type { OutboxRow, StoredOutboxMessage } from "../message/outbox-message.js";
+import { sleep } from "./sleep.js";
+import type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store.js";
+import { checkTableName } from "./table-name.js";
+
+export interface SqliteStoreOptions {
+  /** The database file; the relay opens a connection of its own to it. */
+  path: string;
+  /** Outbox table name (default `outbound_outbox`); dead letters go to `<table>_dead_letter`. */
+  table?: string;
+  /** How long the relay's connection waits for a lock the application holds. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const COLUMNS =
+  "seq, topic, key, headers, value, content_type, message_id, partition, timestamp, delay_ms, created_at, attempts";
+
+type Row = Record<string, SQLInputValue>;
+
+function toRow(r: Row): OutboxRow {
+  return {
+    seq: Number(r.seq),
+    topic: r.topic as string,
+    key: r.key === null ? undefined : new Uint8Array(r.key as Uint8Array),
+    headers: decodeHeaders(r.headers as string),
+    value: new Uint8Array(r.value as Uint8Array),
+    contentType: r.content_type as string,
+    id: r.message_id as string,
+    partition: r.partition === null ? undefined : Number(r.partition),
+    timestamp: r.timestamp === null ? undefined : Number(r.timestamp),
+    delayMs: r.delay_ms === null ? undefined : Number(r.delay_ms),
+    createdAt: Number(r.created_at),
+    attempts: Number(r.attempts),
+  };
+}
+
+function schema(table: string): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${table} (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic TEXT NOT NULL,
+  key BLOB,
+  headers TEXT NOT NULL,
+  value BLOB NOT NULL,
+  content_type TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  partition INTEGER,
+  timestamp INTEGER,
+  delay_ms INTEGER,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  available_at INTEGER NOT NULL DEFAULT 0,
+  parked INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS ${table}_by_key ON ${table} (topic, key, seq);
+CREATE TABLE IF NOT EXISTS ${table}_dead_letter (
+  seq INTEGER PRIMARY KEY,
+  topic TEXT NOT NULL,
+  key BLOB,
+  headers TEXT NOT NULL,
+  value BLOB NOT NULL,
+  content_type TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  partition INTEGER,
+  timestamp INTEGER,
+  delay_ms INTEGER,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  error_code TEXT NOT NULL,
+  error TEXT NOT NULL,
+  destination TEXT,
+  dead_lettered_at INTEGER NOT NULL
+);`;
+}
+
+/**
+ * The outbox in a SQLite file, through Node's built-in `node:sqlite` (Node 22.13 or newer): no
+ * server, no dependency. The application passes its own `DatabaseSync` to `add()` inside its
+ * transaction; the relay reads with a connection of its own, in WAL mode so neither blocks the
+ * other for long. One relay per file: SQLite has no row locks to share the work with.
+ */
+export function sqliteStore(options: SqliteStoreOptions): OutboxStore<DatabaseSync> {
+  const table = checkTableName(options.table ?? "outbound_outbox");
+  const dead = `${table}_dead_letter`;
+  const inserts = new WeakMap<DatabaseSync, StatementSync>();
+  let relayDb: DatabaseSync | undefined;
+  let statements: Record<string, StatementSync> | undefined;
+
+  async function connection(): Promise<{ db: DatabaseSync; sql: Record<string, StatementSync> }> {
+    if (!relayDb || !statements) {
+      const { DatabaseSync } = await import("node:sqlite");
+      const db = new DatabaseSync(options.path);
+      db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec(schema(table));
+      statements = {
+        // A row waits while an earlier row of its topic and key is parked or backing off: that is
+        // what keeps per-key order when a send fails.
+        claim: db.prepare(
+          `SELECT ${COLUMNS} FROM ${table} o
+           WHERE o.parked = 0 AND o.available_at <= :now
+             AND NOT EXISTS (SELECT 1 FROM ${table} e
+                             WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq
+                               AND (e.parked = 1 OR e.available_at > :now))
+           ORDER BY o.seq LIMIT :limit`,
+        ),
+        ack: db.prepare(`DELETE FROM ${table} WHERE seq = ?`),
+        retry: db.prepare(
+          `UPDATE ${table} SET attempts = attempts + 1, available_at = ?, last_error = ? WHERE seq = ?`,
+        ),
+        park: db.prepare(
+          `UPDATE ${table} SET attempts = attempts + 1, parked = 1, last_error = ? WHERE seq = ?`,
+        ),
+        dead: db.prepare(
+          `INSERT INTO ${dead} (${COLUMNS}, error_code, error, destination, dead_lettered_at)
+           SELECT ${COLUMNS.replace("attempts", "attempts + 1")}, ?, ?, ?, ? FROM ${table} WHERE seq = ?`,
+        ),
+        backlog: db.prepare(
+          `SELECT COUNT(*) AS pending, COALESCE(SUM(parked), 0) AS parked, MIN(created_at) AS oldest FROM ${table}`,
+        ),
+        deadLetters: db.prepare(
+          `SELECT ${COLUMNS}, error_code, error, destination, dead_lettered_at FROM ${dead} ORDER BY seq LIMIT ?`,
+        ),
+      };
+      relayDb = db;
+    }
+    return { db: relayDb, sql: statements };
+  }
+
+  function insertStatement(db: DatabaseSync): StatementSync {
+    let statement = inserts.get(db);
+    if (!statement) {
+      if (typeof (db as Partial<DatabaseSync>)?.prepare !== "function") {
+        throw new OutboundError("INVALID_CONFIG", "add() needs the application's node:sqlite DatabaseSync", {
+          transport: "outbox",
+        });
+      }
+      statement = db.prepare(
+        `INSERT INTO ${table} (topic, key, headers, value, content_type, message_id, partition, timestamp, delay_ms, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      inserts.set(db, statement);
+    }
+    return statement;
+  }
+
+  function applyOutcome(sql: Record<string, StatementSync>, outcome: RowOutcome, now: number): void {
+    switch (outcome.kind) {
+      case "acked":
+        sql.ack!.run(outcome.seq);
+        return;
+      case "retry":
+        sql.retry!.run(outcome.availableAt, outcome.error, outcome.seq);
+        return;
+      case "parked":
+        sql.park!.run(`${outcome.errorCode}: ${outcome.error}`, outcome.seq);
+        return;
+      case "dead":
+        sql.dead!.run(outcome.errorCode, outcome.error, outcome.destination ?? null, now, outcome.seq);
+        sql.ack!.run(outcome.seq);
+        return;
+    }
+  }
+
+  return {
+    name: "sqlite",
+
+    async setup() {
+      await connection();
+    },
+
+    async insert(tx, message: StoredOutboxMessage, createdAt) {
+      const result = insertStatement(tx).run(
+        message.topic,
+        message.key ?? null,
+        encodeHeaders(message.headers),
+        message.value,
+        message.contentType,
+        message.id,
+        message.partition ?? null,
+        message.timestamp ?? null,
+        message.delayMs ?? null,
+        createdAt,
+      );
+      return Number(result.lastInsertRowid);
+    },
+
+    async claim(limit, now): Promise<ClaimedBatch> {
+      const { db, sql } = await connection();
+      const rows = (sql.claim!.all({ now, limit }) as Row[]).map(toRow);
+      return {
+        rows,
+        async settle(outcomes) {
+          if (outcomes.length === 0) return;
+          const settledAt = Date.now();
+          db.exec("BEGIN IMMEDIATE");
+          try {
+            for (const outcome of outcomes) applyOutcome(sql, outcome, settledAt);
+            db.exec("COMMIT");
+          } catch (error) {
+            db.exec("ROLLBACK");
+            throw error;
+          }
+        },
+      };
+    },
+
+    async backlog(): Promise<OutboxBacklog> {
+      const { sql } = await connection();
+      const r = sql.backlog!.get() as Row;
+      return {
+        pending: Number(r.pending),
+        parked: Number(r.parked),
+        oldestCreatedAt: r.oldest === null ? undefined : Number(r.oldest),
+      };
+    },
+
+    async deadLetters(limit = 1000): Promise<DeadLetterRow[]> {
+      const { sql } = await connection();
+      return (sql.deadLetters!.all(limit) as Row[]).map((r) => ({
+        ...toRow(r),
+        errorCode: r.error_code as string,
+        error: r.error as string,
+        destination: (r.destination as string | null) ?? undefined,
+        deadLetteredAt: Number(r.dead_lettered_at),
+      }));
+    },
+
+    waitForRows: sleep,
+
+    async close() {
+      relayDb?.close();
+      relayDb = undefined;
+      statements = undefined;
+    },
+  };
+}
