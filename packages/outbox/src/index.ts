@@ -8,5 +8,12 @@ export { createOutbox, type Outbox, type OutboxEntry, type OutboxOptions } from 
 export { type BatchResult, Relay, type RelayOptions } from "./relay/relay.js";
 export type { RelayMetrics } from "./relay/relay-metrics.js";
 export { OUTBOX_METRICS, type RelayTelemetryOptions } from "./relay/telemetry-options.js";
+export {
+  type PgPool,
+  type PgPoolClient,
+  type PgQueryable,
+  type PostgresStoreOptions,
+  postgresStore,
+} from "./store/postgres.js";
 export { type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
 export type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store/store.js";

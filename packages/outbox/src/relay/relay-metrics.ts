@@ -1,5 +1,7 @@
 /** `relay.metrics()`: counts since the relay was created, and the backlog as last read. */
 export interface RelayMetrics {
+  /** Claims made, empty ones included. */
+  claims: number;
   /** Batches claimed that held at least one row. */
   batches: number;
   /** Sends that settled. Always `acked + failed`. */
@@ -25,6 +27,7 @@ export interface RelayMetrics {
 
 export function emptyRelayMetrics(): RelayMetrics {
   return {
+    claims: 0,
     batches: 0,
     sent: 0,
     acked: 0,

@@ -163,6 +163,7 @@ export class Relay {
 
   private async batch(): Promise<BatchResult> {
     const claimed = await this.store.claim(this.batchSize, Date.now());
+    this.counters.claims++;
     const result: BatchResult = {
       claimed: claimed.rows.length,
       acked: 0,
