@@ -15,5 +15,5 @@ export {
   type PostgresStoreOptions,
   postgresStore,
 } from "./store/postgres.js";
-export { type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
+export { type SqliteDatabase, type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
 export type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store/store.js";

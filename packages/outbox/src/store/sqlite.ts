@@ -6,6 +6,14 @@ import { sleep } from "./sleep.js";
 import type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store.js";
 import { checkTableName } from "./table-name.js";
 
+/**
+ * What `add()` needs of the application's connection: node:sqlite's `DatabaseSync` fits. Written
+ * out so the package's declarations do not need `node:sqlite`'s types (newer @types/node only).
+ */
+export interface SqliteDatabase {
+  prepare(sql: string): { run(...params: never[]): { lastInsertRowid: number | bigint } };
+}
+
 export interface SqliteStoreOptions {
   /** The database file; the relay opens a connection of its own to it. */
   path: string;
@@ -83,10 +91,10 @@ CREATE TABLE IF NOT EXISTS ${table}_dead_letter (
  * transaction; the relay reads with a connection of its own, in WAL mode so neither blocks the
  * other for long. One relay per file: SQLite has no row locks to share the work with.
  */
-export function sqliteStore(options: SqliteStoreOptions): OutboxStore<DatabaseSync> {
+export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteDatabase> {
   const table = checkTableName(options.table ?? "outbound_outbox");
   const dead = `${table}_dead_letter`;
-  const inserts = new WeakMap<DatabaseSync, StatementSync>();
+  const inserts = new WeakMap<SqliteDatabase, StatementSync>();
   let relayDb: DatabaseSync | undefined;
   let statements: Record<string, StatementSync> | undefined;
 
@@ -131,15 +139,15 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<DatabaseSy
     return { db: relayDb, sql: statements };
   }
 
-  function insertStatement(db: DatabaseSync): StatementSync {
+  function insertStatement(db: SqliteDatabase): StatementSync {
     let statement = inserts.get(db);
     if (!statement) {
-      if (typeof (db as Partial<DatabaseSync>)?.prepare !== "function") {
+      if (typeof (db as Partial<SqliteDatabase>)?.prepare !== "function") {
         throw new OutboundError("INVALID_CONFIG", "add() needs the application's node:sqlite DatabaseSync", {
           transport: "outbox",
         });
       }
-      statement = db.prepare(
+      statement = (db as unknown as DatabaseSync).prepare(
         `INSERT INTO ${table} (topic, key, headers, value, content_type, message_id, partition, timestamp, delay_ms, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
