@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from "node:fs";
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { postgresHealthy } from "../lib/health.mjs";
-import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
+import { brokerRunDir, cacheDir, serviceWorkDir } from "../lib/paths.mjs";
 import { isAlive, run } from "../lib/process.mjs";
 
 /** Debian installs each major under /usr/lib/postgresql/<major>/bin; the newest one is used. */
@@ -36,20 +35,7 @@ function serverUser() {
 
 function workDir() {
   const preferred = runDir();
-  if (process.getuid?.() !== 0 || othersCanTraverse(dirname(preferred))) return preferred;
-  const id = createHash("sha256").update(preferred).digest("hex").slice(0, 12);
-  return join("/var/lib/postgresql/outbound", id);
-}
-
-function othersCanTraverse(dir) {
-  for (let current = dir; ; current = dirname(current)) {
-    try {
-      if ((statSync(current).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
-    }
-    if (dirname(current) === current) return true;
-  }
+  return process.getuid?.() === 0 ? serviceWorkDir(preferred, "/var/lib/postgresql/outbound") : preferred;
 }
 
 const dataDir = () => join(workDir(), "data");

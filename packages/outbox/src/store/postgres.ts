@@ -1,6 +1,14 @@
 import { OutboundError } from "@outbound/core";
-import { decodeHeaders, encodeHeaders } from "../message/header-codec.js";
 import type { OutboxRow, StoredOutboxMessage } from "../message/outbox-message.js";
+import {
+  DEAD_LETTER_COLUMNS,
+  deadLetterFromColumns,
+  INSERT_COLUMNS,
+  insertValues,
+  ROW_COLUMNS,
+  rowFromColumns,
+} from "./row-columns.js";
+import { outboxTablesDdl } from "./schema.js";
 import { sleep } from "./sleep.js";
 import type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store.js";
 import { checkTableName } from "./table-name.js";
@@ -34,59 +42,11 @@ export interface PostgresStoreOptions {
   listen?: boolean;
 }
 
-const COLUMNS =
-  'seq, topic, key, headers, value, content_type, message_id, "partition", "timestamp", delay_ms, created_at, attempts';
+const asBuffer = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
-function toRow(r: Record<string, unknown>): OutboxRow {
-  const optional = (value: unknown) => (value === null ? undefined : Number(value));
-  return {
-    seq: Number(r.seq),
-    topic: r.topic as string,
-    key: r.key === null ? undefined : new Uint8Array(r.key as Buffer),
-    headers: decodeHeaders(r.headers as string),
-    value: new Uint8Array(r.value as Buffer),
-    contentType: r.content_type as string,
-    id: r.message_id as string,
-    partition: optional(r.partition),
-    timestamp: optional(r.timestamp),
-    delayMs: optional(r.delay_ms),
-    createdAt: Number(r.created_at),
-    attempts: Number(r.attempts),
-  };
-}
-
-const bytes = (value: Uint8Array | undefined) =>
-  value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-
+/** The tables, and the trigger that NOTIFYs the relays once per inserting statement. */
 function schema(table: string): string {
-  const fields = `
-  topic TEXT NOT NULL,
-  key BYTEA,
-  headers TEXT NOT NULL,
-  value BYTEA NOT NULL,
-  content_type TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  "partition" INTEGER,
-  "timestamp" BIGINT,
-  delay_ms BIGINT,
-  created_at BIGINT NOT NULL`;
-  return `
-CREATE TABLE IF NOT EXISTS ${table} (
-  seq BIGSERIAL PRIMARY KEY,${fields},
-  attempts INTEGER NOT NULL DEFAULT 0,
-  available_at BIGINT NOT NULL DEFAULT 0,
-  parked BOOLEAN NOT NULL DEFAULT false,
-  last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS ${table}_by_key ON ${table} (topic, key, seq);
-CREATE TABLE IF NOT EXISTS ${table}_dead_letter (
-  seq BIGINT PRIMARY KEY,${fields},
-  attempts INTEGER NOT NULL,
-  error_code TEXT NOT NULL,
-  error TEXT NOT NULL,
-  destination TEXT,
-  dead_lettered_at BIGINT NOT NULL
-);
+  return `${outboxTablesDdl(table, "postgres")}
 CREATE OR REPLACE FUNCTION ${table}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM pg_notify('${table}', '');
@@ -126,7 +86,7 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
     FOR UPDATE SKIP LOCKED`;
   // The heads, and after each the rows of its key up to the first that is parked or backing off.
   const withFollowers = `
-    SELECT ${COLUMNS} FROM ${table} o
+    SELECT ${ROW_COLUMNS} FROM ${table} o
     WHERE o.seq = ANY($1::bigint[])
        OR (NOT o.parked
            AND EXISTS (SELECT 1 FROM ${table} h
@@ -156,8 +116,8 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
       case "dead":
         await client.query(
           `WITH moved AS (DELETE FROM ${table} WHERE seq = $5 RETURNING *)
-           INSERT INTO ${dead} (${COLUMNS}, error_code, error, destination, dead_lettered_at)
-           SELECT ${COLUMNS.replace("attempts", "attempts + 1")}, $1, $2, $3, $4 FROM moved`,
+           INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
+           SELECT ${ROW_COLUMNS.replace("attempts", "attempts + 1")}, $1, $2, $3, $4 FROM moved`,
           [outcome.errorCode, outcome.error, outcome.destination ?? null, now, outcome.seq],
         );
         return;
@@ -222,20 +182,8 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
         );
       }
       const result = await tx.query(
-        `INSERT INTO ${table} (topic, key, headers, value, content_type, message_id, "partition", "timestamp", delay_ms, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`,
-        [
-          message.topic,
-          bytes(message.key),
-          encodeHeaders(message.headers),
-          bytes(message.value),
-          message.contentType,
-          message.id,
-          message.partition ?? null,
-          message.timestamp ?? null,
-          message.delayMs ?? null,
-          createdAt,
-        ],
+        `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`,
+        insertValues(message, createdAt, asBuffer),
       );
       return Number(result.rows[0]!.seq);
     },
@@ -259,7 +207,7 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
         rows =
           locked.length === 0
             ? []
-            : (await client.query(withFollowers, [locked, now, limit])).rows.map(toRow);
+            : (await client.query(withFollowers, [locked, now, limit])).rows.map(rowFromColumns);
         if (rows.length === 0) {
           await client.query("COMMIT");
           client.release();
@@ -301,16 +249,10 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
 
     async deadLetters(limit = 1000): Promise<DeadLetterRow[]> {
       const result = await pool.query(
-        `SELECT ${COLUMNS}, error_code, error, destination, dead_lettered_at FROM ${dead} ORDER BY seq LIMIT $1`,
+        `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT $1`,
         [limit],
       );
-      return result.rows.map((r) => ({
-        ...toRow(r),
-        errorCode: r.error_code as string,
-        error: r.error as string,
-        destination: (r.destination as string | null) ?? undefined,
-        deadLetteredAt: Number(r.dead_lettered_at),
-      }));
+      return result.rows.map(deadLetterFromColumns);
     },
 
     async waitForRows(timeoutMs, signal) {

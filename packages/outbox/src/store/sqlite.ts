@@ -1,7 +1,15 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { OutboundError } from "@outbound/core";
-import { decodeHeaders, encodeHeaders } from "../message/header-codec.js";
-import type { OutboxRow, StoredOutboxMessage } from "../message/outbox-message.js";
+import type { StoredOutboxMessage } from "../message/outbox-message.js";
+import {
+  DEAD_LETTER_COLUMNS,
+  deadLetterFromColumns,
+  INSERT_COLUMNS,
+  insertValues,
+  ROW_COLUMNS,
+  rowFromColumns,
+} from "./row-columns.js";
+import { outboxTablesDdl } from "./schema.js";
 import { sleep } from "./sleep.js";
 import type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store.js";
 import { checkTableName } from "./table-name.js";
@@ -23,67 +31,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-const COLUMNS =
-  "seq, topic, key, headers, value, content_type, message_id, partition, timestamp, delay_ms, created_at, attempts";
-
 type Row = Record<string, SQLInputValue>;
-
-function toRow(r: Row): OutboxRow {
-  return {
-    seq: Number(r.seq),
-    topic: r.topic as string,
-    key: r.key === null ? undefined : new Uint8Array(r.key as Uint8Array),
-    headers: decodeHeaders(r.headers as string),
-    value: new Uint8Array(r.value as Uint8Array),
-    contentType: r.content_type as string,
-    id: r.message_id as string,
-    partition: r.partition === null ? undefined : Number(r.partition),
-    timestamp: r.timestamp === null ? undefined : Number(r.timestamp),
-    delayMs: r.delay_ms === null ? undefined : Number(r.delay_ms),
-    createdAt: Number(r.created_at),
-    attempts: Number(r.attempts),
-  };
-}
-
-function schema(table: string): string {
-  return `
-CREATE TABLE IF NOT EXISTS ${table} (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic TEXT NOT NULL,
-  key BLOB,
-  headers TEXT NOT NULL,
-  value BLOB NOT NULL,
-  content_type TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  partition INTEGER,
-  timestamp INTEGER,
-  delay_ms INTEGER,
-  created_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  available_at INTEGER NOT NULL DEFAULT 0,
-  parked INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT
-);
-CREATE INDEX IF NOT EXISTS ${table}_by_key ON ${table} (topic, key, seq);
-CREATE TABLE IF NOT EXISTS ${table}_dead_letter (
-  seq INTEGER PRIMARY KEY,
-  topic TEXT NOT NULL,
-  key BLOB,
-  headers TEXT NOT NULL,
-  value BLOB NOT NULL,
-  content_type TEXT NOT NULL,
-  message_id TEXT NOT NULL,
-  partition INTEGER,
-  timestamp INTEGER,
-  delay_ms INTEGER,
-  created_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL,
-  error_code TEXT NOT NULL,
-  error TEXT NOT NULL,
-  destination TEXT,
-  dead_lettered_at INTEGER NOT NULL
-);`;
-}
 
 /**
  * The outbox in a SQLite file, through Node's built-in `node:sqlite` (Node 22.13 or newer): no
@@ -104,12 +52,12 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
       const db = new DatabaseSync(options.path);
       db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       db.exec("PRAGMA journal_mode = WAL");
-      db.exec(schema(table));
+      db.exec(outboxTablesDdl(table, "sqlite"));
       statements = {
         // A row waits while an earlier row of its topic and key is parked or backing off: that is
         // what keeps per-key order when a send fails.
         claim: db.prepare(
-          `SELECT ${COLUMNS} FROM ${table} o
+          `SELECT ${ROW_COLUMNS} FROM ${table} o
            WHERE o.parked = 0 AND o.available_at <= :now
              AND NOT EXISTS (SELECT 1 FROM ${table} e
                              WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq
@@ -124,14 +72,14 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
           `UPDATE ${table} SET attempts = attempts + 1, parked = 1, last_error = ? WHERE seq = ?`,
         ),
         dead: db.prepare(
-          `INSERT INTO ${dead} (${COLUMNS}, error_code, error, destination, dead_lettered_at)
-           SELECT ${COLUMNS.replace("attempts", "attempts + 1")}, ?, ?, ?, ? FROM ${table} WHERE seq = ?`,
+          `INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
+           SELECT ${ROW_COLUMNS.replace("attempts", "attempts + 1")}, ?, ?, ?, ? FROM ${table} WHERE seq = ?`,
         ),
         backlog: db.prepare(
           `SELECT COUNT(*) AS pending, COALESCE(SUM(parked), 0) AS parked, MIN(created_at) AS oldest FROM ${table}`,
         ),
         deadLetters: db.prepare(
-          `SELECT ${COLUMNS}, error_code, error, destination, dead_lettered_at FROM ${dead} ORDER BY seq LIMIT ?`,
+          `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT ?`,
         ),
       };
       relayDb = db;
@@ -148,8 +96,7 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
         });
       }
       statement = (db as unknown as DatabaseSync).prepare(
-        `INSERT INTO ${table} (topic, key, headers, value, content_type, message_id, partition, timestamp, delay_ms, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       inserts.set(db, statement);
     }
@@ -182,24 +129,14 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     },
 
     async insert(tx, message: StoredOutboxMessage, createdAt) {
-      const result = insertStatement(tx).run(
-        message.topic,
-        message.key ?? null,
-        encodeHeaders(message.headers),
-        message.value,
-        message.contentType,
-        message.id,
-        message.partition ?? null,
-        message.timestamp ?? null,
-        message.delayMs ?? null,
-        createdAt,
-      );
+      const values = insertValues(message, createdAt, (bytes) => bytes) as SQLInputValue[];
+      const result = insertStatement(tx).run(...values);
       return Number(result.lastInsertRowid);
     },
 
     async claim(limit, now): Promise<ClaimedBatch> {
       const { db, sql } = await connection();
-      const rows = (sql.claim!.all({ now, limit }) as Row[]).map(toRow);
+      const rows = (sql.claim!.all({ now, limit }) as Row[]).map(rowFromColumns);
       return {
         rows,
         async settle(outcomes) {
@@ -229,13 +166,7 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
 
     async deadLetters(limit = 1000): Promise<DeadLetterRow[]> {
       const { sql } = await connection();
-      return (sql.deadLetters!.all(limit) as Row[]).map((r) => ({
-        ...toRow(r),
-        errorCode: r.error_code as string,
-        error: r.error as string,
-        destination: (r.destination as string | null) ?? undefined,
-        deadLetteredAt: Number(r.dead_lettered_at),
-      }));
+      return (sql.deadLetters!.all(limit) as Row[]).map(deadLetterFromColumns);
     },
 
     waitForRows: sleep,
