@@ -194,6 +194,27 @@ describe("failures", () => {
   });
 });
 
+describe("locks", () => {
+  it("waits for the application's write lock without blocking the event loop", async () => {
+    await addRows("outbox-lock", ["a", "b"], 1);
+    const relay = fx.outbox.relay({ producer });
+    // An application transaction in this same process holds the write lock across awaits.
+    fx.app.exec("BEGIN IMMEDIATE");
+    fx.app.prepare("INSERT INTO orders VALUES (?, ?)").run("held", 1);
+    let settled = false;
+    const run = relay.runOnce().then((result) => {
+      settled = true;
+      return result;
+    });
+    // The loop still turns while the relay waits to delete: the sends reach the broker, timers fire.
+    await waitFor("both rows sent", () => broker.messages("outbox-lock").length === 2);
+    expect(settled).toBe(false);
+    fx.app.exec("COMMIT");
+    expect(await run).toMatchObject({ claimed: 2, acked: 2 });
+    expect((await fx.outbox.backlog()).pending).toBe(0);
+  });
+});
+
 describe("restarts", () => {
   it("keeps per-key order across relays stopped and started between batches", async () => {
     const topic = "outbox-restart";

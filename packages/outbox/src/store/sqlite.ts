@@ -27,11 +27,35 @@ export interface SqliteStoreOptions {
   path: string;
   /** Outbox table name (default `outbound_outbox`); dead letters go to `<table>_dead_letter`. */
   table?: string;
-  /** How long the relay's connection waits for a lock the application holds. Default 5000 ms. */
+  /**
+   * How long the relay waits for the write lock when the application holds it. The wait is
+   * asynchronous (retries without blocking the event loop, since the holder may be this very
+   * process awaiting inside its transaction). Default 5000 ms.
+   */
   busyTimeoutMs?: number;
 }
 
 type Row = Record<string, SQLInputValue>;
+
+const SQLITE_BUSY = 5;
+
+function isBusy(error: unknown): boolean {
+  return (error as { errcode?: number }).errcode === SQLITE_BUSY;
+}
+
+/** Runs `step`, retrying after a short async pause while the database is locked, up to `timeoutMs`. */
+async function whenUnlocked(step: () => void, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      step();
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
 
 /**
  * The outbox in a SQLite file, through Node's built-in `node:sqlite` (Node 22.13 or newer): no
@@ -42,49 +66,60 @@ type Row = Record<string, SQLInputValue>;
 export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteDatabase> {
   const table = checkTableName(options.table ?? "outbound_outbox");
   const dead = `${table}_dead_letter`;
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const inserts = new WeakMap<SqliteDatabase, StatementSync>();
-  let relayDb: DatabaseSync | undefined;
-  let statements: Record<string, StatementSync> | undefined;
+  type Connection = { db: DatabaseSync; sql: Record<string, StatementSync> };
+  let opening: Promise<Connection> | undefined;
 
-  async function connection(): Promise<{ db: DatabaseSync; sql: Record<string, StatementSync> }> {
-    if (!relayDb || !statements) {
-      const { DatabaseSync } = await import("node:sqlite");
-      const db = new DatabaseSync(options.path);
-      db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec(outboxTablesDdl(table, "sqlite"));
-      statements = {
-        // A row waits while an earlier row of its topic and key is parked or backing off: that is
-        // what keeps per-key order when a send fails.
-        claim: db.prepare(
-          `SELECT ${ROW_COLUMNS} FROM ${table} o
+  // One connection however many callers ask at once (the relay's loop and backlog() may).
+  function connection(): Promise<Connection> {
+    opening ??= open().catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  }
+
+  async function open(): Promise<Connection> {
+    const { DatabaseSync } = await import("node:sqlite");
+    const db = new DatabaseSync(options.path);
+    // No synchronous busy wait: node:sqlite would block the event loop while the lock holder
+    // (an application transaction in this process) needs that loop to finish. Retried below.
+    db.exec("PRAGMA busy_timeout = 0");
+    await whenUnlocked(() => db.exec("PRAGMA journal_mode = WAL"), busyTimeoutMs);
+    // A delete lost to a power cut only means a row is sent again: at-least-once already allows it.
+    db.exec("PRAGMA synchronous = NORMAL");
+    await whenUnlocked(() => db.exec(outboxTablesDdl(table, "sqlite")), busyTimeoutMs);
+    const sql: Record<string, StatementSync> = {
+      // A row waits while an earlier row of its topic and key is parked or backing off: that is
+      // what keeps per-key order when a send fails.
+      claim: db.prepare(
+        `SELECT ${ROW_COLUMNS} FROM ${table} o
            WHERE o.parked = 0 AND o.available_at <= :now
              AND NOT EXISTS (SELECT 1 FROM ${table} e
                              WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq
                                AND (e.parked = 1 OR e.available_at > :now))
            ORDER BY o.seq LIMIT :limit`,
-        ),
-        ack: db.prepare(`DELETE FROM ${table} WHERE seq = ?`),
-        retry: db.prepare(
-          `UPDATE ${table} SET attempts = attempts + 1, available_at = ?, last_error = ? WHERE seq = ?`,
-        ),
-        park: db.prepare(
-          `UPDATE ${table} SET attempts = attempts + 1, parked = 1, last_error = ? WHERE seq = ?`,
-        ),
-        dead: db.prepare(
-          `INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
+      ),
+      ack: db.prepare(`DELETE FROM ${table} WHERE seq = ?`),
+      retry: db.prepare(
+        `UPDATE ${table} SET attempts = attempts + 1, available_at = ?, last_error = ? WHERE seq = ?`,
+      ),
+      park: db.prepare(
+        `UPDATE ${table} SET attempts = attempts + 1, parked = 1, last_error = ? WHERE seq = ?`,
+      ),
+      dead: db.prepare(
+        `INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
            SELECT ${ROW_COLUMNS.replace("attempts", "attempts + 1")}, ?, ?, ?, ? FROM ${table} WHERE seq = ?`,
-        ),
-        backlog: db.prepare(
-          `SELECT COUNT(*) AS pending, COALESCE(SUM(parked), 0) AS parked, MIN(created_at) AS oldest FROM ${table}`,
-        ),
-        deadLetters: db.prepare(
-          `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT ?`,
-        ),
-      };
-      relayDb = db;
-    }
-    return { db: relayDb, sql: statements };
+      ),
+      backlog: db.prepare(
+        `SELECT COUNT(*) AS pending, COALESCE(SUM(parked), 0) AS parked, MIN(created_at) AS oldest FROM ${table}`,
+      ),
+      deadLetters: db.prepare(
+        `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT ?`,
+      ),
+    };
+    return { db, sql };
   }
 
   function insertStatement(db: SqliteDatabase): StatementSync {
@@ -142,7 +177,9 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
         async settle(outcomes) {
           if (outcomes.length === 0) return;
           const settledAt = Date.now();
-          db.exec("BEGIN IMMEDIATE");
+          // The whole transaction runs without awaiting, so this process never holds the lock
+          // across a turn of the event loop; only taking it may have to wait.
+          await whenUnlocked(() => db.exec("BEGIN IMMEDIATE"), busyTimeoutMs);
           try {
             for (const outcome of outcomes) applyOutcome(sql, outcome, settledAt);
             db.exec("COMMIT");
@@ -172,9 +209,9 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     waitForRows: sleep,
 
     async close() {
-      relayDb?.close();
-      relayDb = undefined;
-      statements = undefined;
+      const open = await opening?.catch(() => undefined);
+      opening = undefined;
+      open?.db.close();
     },
   };
 }
