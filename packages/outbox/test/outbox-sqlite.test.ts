@@ -7,7 +7,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import { createProducer, OutboundError, type Producer } from "@outbound/core";
 import { getMemoryBroker, type MemoryBroker, removeMemoryBroker } from "@outbound/memory";
-import { OUTBOX_METRICS } from "@outbound/outbox";
+import { OUTBOX_METRICS, sqliteStore } from "@outbound/outbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countDeliveries } from "./order-check.js";
 import { type SqliteFixture, sqliteFixture, waitFor } from "./sqlite-fixture.js";
@@ -212,6 +212,28 @@ describe("locks", () => {
     fx.app.exec("COMMIT");
     expect(await run).toMatchObject({ claimed: 2, acked: 2 });
     expect((await fx.outbox.backlog()).pending).toBe(0);
+  });
+});
+
+describe("locks, in one turn", () => {
+  it("the relay's settle has released the lock by the time its call returns", async () => {
+    await addRows("outbox-turn", ["a"], 2);
+    const store = sqliteStore({ path: fx.path });
+    try {
+      const batch = await store.claim(10, Date.now());
+      expect(batch.rows).toHaveLength(2);
+      // Right after settle() is called, in the same turn, the application takes the write lock. A
+      // settle that awaited anything between BEGIN and COMMIT would still hold it here, and this
+      // synchronous wait would freeze the very loop that has to finish it.
+      fx.app.exec("PRAGMA busy_timeout = 100");
+      const settling = batch.settle(batch.rows.map((row) => ({ seq: row.seq, kind: "acked" as const })));
+      fx.app.exec("BEGIN IMMEDIATE");
+      fx.app.exec("COMMIT");
+      await settling;
+      expect((await fx.outbox.backlog()).pending).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });
 

@@ -9,7 +9,10 @@ export interface SqliteFixture {
   /** The application's own connection, with an `orders` table beside the outbox. */
   app: DatabaseSync;
   outbox: Outbox<DatabaseSync>;
-  /** Runs `work` in one application transaction: BEGIN, then COMMIT, or ROLLBACK if it throws. */
+  /**
+   * Runs `work` in one application transaction: BEGIN, then COMMIT, or ROLLBACK if it throws.
+   * Callers take turns: one connection holds one transaction at a time.
+   */
   transaction<T>(work: (db: DatabaseSync) => Promise<T>): Promise<T>;
   cleanup(): Promise<void>;
 }
@@ -23,20 +26,25 @@ export async function sqliteFixture(options: { table?: string } = {}): Promise<S
   const app = new DatabaseSync(path);
   app.exec("PRAGMA busy_timeout = 5000");
   app.exec("CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, total INTEGER NOT NULL)");
+  let turn: Promise<unknown> = Promise.resolve();
   return {
     path,
     app,
     outbox,
-    async transaction(work) {
-      app.exec("BEGIN IMMEDIATE");
-      try {
-        const result = await work(app);
-        app.exec("COMMIT");
-        return result;
-      } catch (error) {
-        app.exec("ROLLBACK");
-        throw error;
-      }
+    transaction(work) {
+      const run = turn.then(async () => {
+        app.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await work(app);
+          app.exec("COMMIT");
+          return result;
+        } catch (error) {
+          app.exec("ROLLBACK");
+          throw error;
+        }
+      });
+      turn = run.catch(() => {});
+      return run;
     },
     async cleanup() {
       await outbox.close();

@@ -177,16 +177,20 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
         async settle(outcomes) {
           if (outcomes.length === 0) return;
           const settledAt = Date.now();
-          // The whole transaction runs without awaiting, so this process never holds the lock
-          // across a turn of the event loop; only taking it may have to wait.
-          await whenUnlocked(() => db.exec("BEGIN IMMEDIATE"), busyTimeoutMs);
-          try {
-            for (const outcome of outcomes) applyOutcome(sql, outcome, settledAt);
-            db.exec("COMMIT");
-          } catch (error) {
-            db.exec("ROLLBACK");
-            throw error;
-          }
+          // The whole transaction is one synchronous step, retried whole while the lock is taken:
+          // were there an await between BEGIN and COMMIT, even a resolved one, an application
+          // transaction in this process could start in that gap and wait synchronously for a
+          // lock only this (then frozen) event loop would release.
+          await whenUnlocked(() => {
+            db.exec("BEGIN IMMEDIATE");
+            try {
+              for (const outcome of outcomes) applyOutcome(sql, outcome, settledAt);
+              db.exec("COMMIT");
+            } catch (error) {
+              db.exec("ROLLBACK");
+              throw error;
+            }
+          }, busyTimeoutMs);
         },
       };
     },
