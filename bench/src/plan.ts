@@ -32,7 +32,7 @@ export interface Target {
  */
 export interface Group {
   transport: TransportName;
-  kind: "serial" | "max" | "open" | "hooks" | "overload" | "buffered";
+  kind: "serial" | "max" | "open" | "hooks" | "overload" | "buffered" | "outbox";
   workload: Workload;
   targets: Target[];
   rounds: number;
@@ -135,6 +135,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
         ],
       });
       out.push({ transport, kind: "buffered", workload: BASE, rounds: 1, targets: [O("buffered")] });
+      out.push(outboxGroup(transport, rounds));
       break;
     case "kafka":
       out.push({
@@ -174,6 +175,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           ],
         });
       out.push(openGroup(transport, rounds, "kafkajs-each", "kafkajs-batch"));
+      out.push(outboxGroup(transport, rounds));
       out.push(overloadGroup(transport, "kafkajs-batch"));
       break;
     case "rabbitmq":
@@ -261,6 +263,26 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
       break;
   }
   return out;
+}
+
+/**
+ * The transactional outbox end to end (rows committed in application transactions of
+ * `batchSize`, `inFlightRequests` at once, until the relay has published them) on SQLite and on
+ * PostgreSQL, against the producer's own `send()` on the same broker: the ratio is the outbox's
+ * cost (issue 19 aims for >= 0.5x).
+ */
+function outboxGroup(transport: TransportName, rounds: number): Group {
+  return {
+    transport,
+    kind: "outbox",
+    workload: BASE,
+    rounds,
+    targets: [
+      { driver: "outbox-sqlite", mode: "max", label: "outbox relay (SQLite)" },
+      { driver: "outbox-postgres", mode: "max", label: "outbox relay (PostgreSQL)" },
+      { driver: "outbound", mode: "max", label: "outbound send() (no outbox)" },
+    ],
+  };
 }
 
 function openGroup(transport: TransportName, rounds: number, rawDriver: string, rateFrom: string): Group {
