@@ -274,6 +274,20 @@ describe("metrics", () => {
     expect(after).toMatchObject({ pending: 0, oldestAgeMs: 0 });
   });
 
+  it("a broken meter provider costs the relay its metrics, never its work", async () => {
+    await addRows("outbox-otel-broken", ["a"], 2);
+    const errors: unknown[] = [];
+    const meterProvider = {
+      getMeter() {
+        throw new Error("exporter misconfigured");
+      },
+    };
+    const relay = fx.outbox.relay({ producer, telemetry: { meterProvider }, onError: (e) => errors.push(e) });
+    expect(await relay.runOnce()).toMatchObject({ acked: 2 });
+    await waitFor("the telemetry error reported", () => errors.length === 1);
+    expect(String(errors[0])).toContain("exporter misconfigured");
+  });
+
   it("exports the backlog and outcomes on OpenTelemetry through the given meter provider", async () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });

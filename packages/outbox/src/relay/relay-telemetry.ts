@@ -30,17 +30,38 @@ export class RelayTelemetry {
     private readonly deadLettered: Counter | undefined,
     private readonly retries: Counter | undefined,
     private readonly attributes: Record<string, string>,
+    private readonly onError: (error: unknown) => void,
   ) {}
 
+  /**
+   * Never rejects: telemetry is the application's code (its SDK, its meter provider), and a
+   * broken one costs the relay its metrics, never its work. `onError` hears why.
+   */
   static async create(
     options: RelayTelemetryOptions | undefined,
     store: string,
     snapshot: () => RelayMetrics,
+    onError: (error: unknown) => void,
   ): Promise<RelayTelemetry> {
     const attributes = { "outbound.outbox.store": store };
-    if (options?.metrics === false) return new RelayTelemetry(undefined, undefined, undefined, attributes);
+    const none = new RelayTelemetry(undefined, undefined, undefined, attributes, onError);
+    if (options?.metrics === false) return none;
+    try {
+      return (await RelayTelemetry.register(options, attributes, snapshot, onError)) ?? none;
+    } catch (error) {
+      onError(error);
+      return none;
+    }
+  }
+
+  private static async register(
+    options: RelayTelemetryOptions | undefined,
+    attributes: Record<string, string>,
+    snapshot: () => RelayMetrics,
+    onError: (error: unknown) => void,
+  ): Promise<RelayTelemetry | undefined> {
     const api = await loadApi(options?.api);
-    if (!api) return new RelayTelemetry(undefined, undefined, undefined, attributes);
+    if (!api) return undefined;
     const provider = (options?.meterProvider as MetricsApi["metrics"] | undefined) ?? api.metrics;
     const meter = provider.getMeter("@outbound/outbox");
     meter
@@ -66,12 +87,17 @@ export class RelayTelemetry {
       }),
       meter.createCounter(OUTBOX_METRICS.retries, { description: "Outbox sends to retry", unit: "{row}" }),
       attributes,
+      onError,
     );
   }
 
   count(acked: number, deadLettered: number, retried: number): void {
-    if (acked > 0) this.published?.add(acked, this.attributes);
-    if (deadLettered > 0) this.deadLettered?.add(deadLettered, this.attributes);
-    if (retried > 0) this.retries?.add(retried, this.attributes);
+    try {
+      if (acked > 0) this.published?.add(acked, this.attributes);
+      if (deadLettered > 0) this.deadLettered?.add(deadLettered, this.attributes);
+      if (retried > 0) this.retries?.add(retried, this.attributes);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 }

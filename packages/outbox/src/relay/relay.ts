@@ -29,7 +29,7 @@ export interface RelayOptions {
   retryBackoffMs?: { initial?: number; max?: number };
   /** How often the backlog (rows pending, oldest age) is read for metrics. Default 1000 ms. */
   backlogIntervalMs?: number;
-  /** Called with a database error the loop survived. */
+  /** Called with an error the relay survived: the database's (the loop waits and goes on) or telemetry's. */
   onError?: (error: unknown) => void;
   telemetry?: RelayTelemetryOptions;
 }
@@ -99,7 +99,12 @@ export class Relay {
       backoffInitialMs: positive("retryBackoffMs.initial", options.retryBackoffMs?.initial, 200),
       backoffMaxMs: positive("retryBackoffMs.max", options.retryBackoffMs?.max, 30_000),
     };
-    this.telemetry = RelayTelemetry.create(options.telemetry, store.name, () => this.metrics());
+    this.telemetry = RelayTelemetry.create(
+      options.telemetry,
+      store.name,
+      () => this.metrics(),
+      (error) => this.options.onError?.(error),
+    );
   }
 
   /** Starts the loop in the background. Idempotent. */
