@@ -16,4 +16,11 @@ export {
   postgresStore,
 } from "./store/postgres.js";
 export { type SqliteDatabase, type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
-export type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store/store.js";
+export type {
+  ClaimedBatch,
+  DeadLetterRow,
+  OutboxBacklog,
+  OutboxStore,
+  ParkedRow,
+  RowOutcome,
+} from "./store/store.js";

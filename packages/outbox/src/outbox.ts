@@ -6,7 +6,7 @@ import {
 } from "@outbound/core";
 import { readOutboxMessage } from "./message/read-message.js";
 import { Relay, type RelayOptions } from "./relay/relay.js";
-import type { DeadLetterRow, OutboxBacklog, OutboxStore } from "./store/store.js";
+import type { DeadLetterRow, OutboxBacklog, OutboxStore, ParkedRow } from "./store/store.js";
 
 export interface OutboxOptions<Tx> {
   /** Where rows live: `sqliteStore(...)` or `postgresStore(...)`. */
@@ -38,6 +38,13 @@ export interface Outbox<Tx> {
   backlog(): Promise<OutboxBacklog>;
   /** Rows moved out of the outbox after a terminal failure, oldest first. */
   deadLetters(limit?: number): Promise<DeadLetterRow[]>;
+  /** Rows parked by `strictOrder` after a terminal failure; their keys wait. */
+  parked(limit?: number): Promise<ParkedRow[]>;
+  /**
+   * Lets a parked row's key go on: `retry` sends it again (after you fixed the cause),
+   * `dead-letter` moves it to the dead-letter table. False when row `seq` is not parked.
+   */
+  unpark(seq: number, action: "retry" | "dead-letter"): Promise<boolean>;
   /** Closes the store's own connections. Stop relays first. */
   close(): Promise<void>;
 }
@@ -56,6 +63,8 @@ export function createOutbox<Tx>(options: OutboxOptions<Tx>): Outbox<Tx> {
     relay: (relayOptions) => new Relay(store as OutboxStore<unknown>, relayOptions),
     backlog: () => store.backlog(),
     deadLetters: (limit) => store.deadLetters(limit),
+    parked: (limit) => store.parked(limit),
+    unpark: (seq, action) => store.unpark(seq, action),
     close: () => store.close(),
   };
 }

@@ -150,7 +150,7 @@ describe("failures", () => {
     const topic = "outbox-strict";
     const rows = await addRows(topic, ["a", "b"], 3);
     const poisoned = rows.find((r) => r.key === "a" && r.n === 1)!;
-    broker.faults.rejectWhen((record) => record.id === poisoned.id, { code: "REJECTED" });
+    const stop = broker.faults.rejectWhen((record) => record.id === poisoned.id, { code: "REJECTED" });
 
     const relay = fx.outbox.relay({ producer, strictOrder: true });
     await relay.runOnce();
@@ -161,6 +161,21 @@ describe("failures", () => {
     expect(await fx.outbox.backlog()).toMatchObject({ pending: 2, parked: 1 });
     expect(await fx.outbox.deadLetters()).toEqual([]);
     expect(relay.metrics()).toMatchObject({ sent: 5, acked: 4, failed: 1, parked: 1 });
+
+    // Once the cause is fixed, retry releases the key: the parked row goes first, then the rest.
+    const [parked] = await fx.outbox.parked();
+    expect(parked).toMatchObject({ id: poisoned.id, attempts: 1 });
+    expect(parked!.error).toMatch(/^REJECTED: /);
+    stop();
+    expect(await fx.outbox.unpark(parked!.seq, "retry")).toBe(true);
+    expect(await fx.outbox.unpark(parked!.seq, "retry")).toBe(false);
+    await relay.runOnce();
+    expect(
+      readBack(topic)
+        .filter((m) => m.key === "a")
+        .map((m) => m.id),
+    ).toEqual(rows.filter((r) => r.key === "a").map((r) => r.id));
+    expect(await fx.outbox.backlog()).toMatchObject({ pending: 0, parked: 0 });
   });
 
   it("retries a retriable failure later, and no later row of its key overtakes it", async () => {

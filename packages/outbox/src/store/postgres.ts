@@ -5,6 +5,7 @@ import {
   deadLetterFromColumns,
   INSERT_COLUMNS,
   insertValues,
+  parkedFromColumns,
   ROW_COLUMNS,
   rowFromColumns,
 } from "./row-columns.js";
@@ -253,6 +254,34 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
         [limit],
       );
       return result.rows.map(deadLetterFromColumns);
+    },
+
+    async parked(limit = 1000) {
+      const result = await pool.query(
+        `SELECT ${ROW_COLUMNS}, last_error FROM ${table} WHERE parked ORDER BY seq LIMIT $1`,
+        [limit],
+      );
+      return result.rows.map(parkedFromColumns);
+    },
+
+    async unpark(seq, action) {
+      if (action === "retry") {
+        const result = await pool.query(
+          `UPDATE ${table} SET parked = false, available_at = 0 WHERE seq = $1 AND parked RETURNING seq`,
+          [seq],
+        );
+        return result.rows.length > 0;
+      }
+      // last_error is `CODE: message`, as the park outcome wrote it.
+      const result = await pool.query(
+        `WITH moved AS (DELETE FROM ${table} WHERE seq = $1 AND parked RETURNING *)
+         INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
+         SELECT ${ROW_COLUMNS}, split_part(last_error, ': ', 1),
+                substr(last_error, strpos(last_error, ': ') + 2), NULL, $2 FROM moved
+         RETURNING seq`,
+        [seq, Date.now()],
+      );
+      return result.rows.length > 0;
     },
 
     async waitForRows(timeoutMs, signal) {

@@ -1,6 +1,6 @@
 import { decodeHeaders, encodeHeaders } from "../message/header-codec.js";
 import type { OutboxRow, StoredOutboxMessage } from "../message/outbox-message.js";
-import type { DeadLetterRow } from "./store.js";
+import type { DeadLetterRow, ParkedRow } from "./store.js";
 
 /** The columns a row is read back from, the same in both stores (quoted: reserved in PostgreSQL). */
 export const ROW_COLUMNS =
@@ -67,4 +67,8 @@ export function insertValues(
     message.delayMs ?? null,
     createdAt,
   ];
+}
+
+export function parkedFromColumns(r: Columns): ParkedRow {
+  return { ...rowFromColumns(r), error: (r.last_error as string | null) ?? "" };
 }

@@ -6,6 +6,7 @@ import {
   deadLetterFromColumns,
   INSERT_COLUMNS,
   insertValues,
+  parkedFromColumns,
   ROW_COLUMNS,
   rowFromColumns,
 } from "./row-columns.js";
@@ -115,6 +116,19 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
       backlog: db.prepare(
         `SELECT COUNT(*) AS pending, COALESCE(SUM(parked), 0) AS parked, MIN(created_at) AS oldest FROM ${table}`,
       ),
+      parked: db.prepare(
+        `SELECT ${ROW_COLUMNS}, last_error FROM ${table} WHERE parked = 1 ORDER BY seq LIMIT ?`,
+      ),
+      retryParked: db.prepare(
+        `UPDATE ${table} SET parked = 0, available_at = 0 WHERE seq = ? AND parked = 1`,
+      ),
+      // last_error is `CODE: message`, as the park outcome wrote it.
+      discardParked: db.prepare(
+        `INSERT INTO ${dead} (${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS})
+         SELECT ${ROW_COLUMNS}, substr(last_error, 1, instr(last_error, ': ') - 1),
+                substr(last_error, instr(last_error, ': ') + 2), NULL, ?
+         FROM ${table} WHERE seq = ? AND parked = 1`,
+      ),
       deadLetters: db.prepare(
         `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT ?`,
       ),
@@ -208,6 +222,31 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     async deadLetters(limit = 1000): Promise<DeadLetterRow[]> {
       const { sql } = await connection();
       return (sql.deadLetters!.all(limit) as Row[]).map(deadLetterFromColumns);
+    },
+
+    async parked(limit = 1000) {
+      const { sql } = await connection();
+      return (sql.parked!.all(limit) as Row[]).map(parkedFromColumns);
+    },
+
+    async unpark(seq, action) {
+      const { db, sql } = await connection();
+      let changed = false;
+      await whenUnlocked(() => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          if (action === "retry") changed = Number(sql.retryParked!.run(seq).changes) > 0;
+          else {
+            changed = Number(sql.discardParked!.run(Date.now(), seq).changes) > 0;
+            if (changed) sql.ack!.run(seq);
+          }
+          db.exec("COMMIT");
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
+      }, busyTimeoutMs);
+      return changed;
     },
 
     waitForRows: sleep,

@@ -28,6 +28,12 @@ export interface OutboxBacklog {
   oldestCreatedAt: number | undefined;
 }
 
+/** A row parked by `strictOrder`. */
+export interface ParkedRow extends OutboxRow {
+  /** `CODE: message` of the failure that parked it. */
+  error: string;
+}
+
 /** A row of the dead-letter table. */
 export interface DeadLetterRow extends OutboxRow {
   errorCode: string;
@@ -56,6 +62,13 @@ export interface OutboxStore<Tx> {
   claim(limit: number, now: number): Promise<ClaimedBatch>;
   backlog(): Promise<OutboxBacklog>;
   deadLetters(limit?: number): Promise<DeadLetterRow[]>;
+  /** Rows parked by `strictOrder`, oldest first, with the error that parked them. */
+  parked(limit?: number): Promise<ParkedRow[]>;
+  /**
+   * Releases a parked row: `retry` makes it the next row of its key again, `dead-letter` moves it
+   * to the dead-letter table so the key's later rows go on. False when no row `seq` is parked.
+   */
+  unpark(seq: number, action: "retry" | "dead-letter"): Promise<boolean>;
   /** Resolves when new rows may have been committed, or after `timeoutMs`. Polls where there is no notification. */
   waitForRows(timeoutMs: number, signal: AbortSignal): Promise<void>;
   /** Closes the store's own connections (never the application's). */

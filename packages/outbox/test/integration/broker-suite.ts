@@ -16,7 +16,7 @@ export interface OutboxBroker {
   /** A value at least this large fails terminally with MESSAGE_TOO_LARGE. */
   tooLargeBytes: number;
   createTopic(topic: string): Promise<void>;
-  /** Everything the broker holds for `topic`, read with the broker's own client. */
+  /** Everything the broker has held for `topic` (each read includes earlier reads'), read with its own client. */
   readAll(topic: string, atLeast: number): Promise<{ key: string | undefined; id: string | undefined }[]>;
   close?(): Promise<void>;
 }
@@ -152,6 +152,25 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
       expect(await store.outbox.backlog()).toMatchObject({ pending: 3, parked: 1 });
       expect(await store.outbox.deadLetters()).toEqual([]);
       expect(relay.metrics()).toMatchObject({ sent: 7, acked: 6, failed: 1, parked: 1 });
+
+      // Giving up on the parked row moves it to the dead letters and lets its key go on.
+      const [parked] = await store.outbox.parked();
+      expect(await store.outbox.unpark(parked!.seq, "dead-letter")).toBe(true);
+      const after2 = store.outbox.relay({ producer, strictOrder: true, pollIntervalMs: 20 }).start();
+      relays.push(after2);
+      await waitFor("the held rows published", async () => (await pending()) === 0);
+      const all = await broker.readAll(topic, 8);
+      expect(countDeliveries([...before, ...after], all)).toEqual({
+        distinct: 8,
+        repeats: 0,
+        lost: 0,
+        keysOutOfOrder: 0,
+      });
+      const dead = await store.outbox.deadLetters();
+      expect(dead.map((d) => [d.seq, d.errorCode, d.attempts])).toEqual([
+        [parked!.seq, "MESSAGE_TOO_LARGE", 1],
+      ]);
+      expect(dead[0]!.error).toContain("exceeds");
     });
 
     it("a relay killed with SIGKILL mid-batch loses nothing; its repeats are at most one batch", async () => {
