@@ -35,8 +35,14 @@ export interface ChildExit {
   stderr: string;
 }
 
-/** Runs relay-child.mjs with `env` until it exits (by itself, or by its own SIGKILL). */
-export function runChildRelay(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildExit> {
+/**
+ * Runs relay-child.mjs with `env` until it exits (by itself, or by its own SIGKILL). `onAcked`
+ * is called when it says its OUTBOX_ANNOUNCE_AFTER_ACKS-th message was acknowledged.
+ */
+export function runChildRelay(
+  env: Record<string, string>,
+  { timeoutMs = 60_000, onAcked }: { timeoutMs?: number; onAcked?: () => void } = {},
+): Promise<ChildExit> {
   const child = spawn(process.execPath, [CHILD], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -44,7 +50,9 @@ export function runChildRelay(env: Record<string, string>, timeoutMs = 60_000): 
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => {
+    const before = stdout.includes("acked\n");
     stdout += chunk.toString();
+    if (!before && stdout.includes("acked\n")) onAcked?.();
   });
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();

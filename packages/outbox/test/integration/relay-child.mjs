@@ -1,15 +1,18 @@
 // A relay in a process of its own, for the crash tests: it runs on the built packages, as an
 // application's relay would, and kills itself with SIGKILL the moment the broker acknowledged
-// its OUTBOX_KILL_AFTER_ACKS-th message, which lands in the middle of a batch.
+// its OUTBOX_KILL_AFTER_ACKS-th message, which lands in the middle of a batch. At its
+// OUTBOX_ANNOUNCE_AFTER_ACKS-th it prints "acked", for a test to start another relay beside it.
 import { createProducer } from "@outbound/core";
 import { createOutbox, postgresStore, sqliteStore } from "@outbound/outbox";
 
 const env = process.env;
 const killAfter = Number(env.OUTBOX_KILL_AFTER_ACKS ?? "0");
+const announceAfter = Number(env.OUTBOX_ANNOUNCE_AFTER_ACKS ?? "0");
 const producer = createProducer({ url: env.OUTBOX_BROKER_URL, acks: "all" });
 let acks = 0;
 producer.on("ack", () => {
   acks++;
+  if (announceAfter > 0 && acks === announceAfter) process.stdout.write("acked\n");
   if (killAfter > 0 && acks === killAfter) process.kill(process.pid, "SIGKILL");
 });
 
