@@ -10,6 +10,7 @@ import {
   postgresStore,
   type Relay,
   sqliteStore,
+  sqliteTransactions,
 } from "@outbound/outbox";
 import pg from "pg";
 import type { TransportName } from "../types.js";
@@ -31,23 +32,10 @@ async function sqliteApp(): Promise<AppDatabase> {
   const db = new DatabaseSync(path);
   db.exec("PRAGMA busy_timeout = 5000");
   // One connection: its transactions run one at a time, as in an application on one DatabaseSync.
-  let chain: Promise<unknown> = Promise.resolve();
+  const transaction = sqliteTransactions(db);
   return {
     outbox,
-    transaction(work) {
-      const run = chain.then(async () => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          await work(db);
-          db.exec("COMMIT");
-        } catch (error) {
-          db.exec("ROLLBACK");
-          throw error;
-        }
-      });
-      chain = run.catch(() => {});
-      return run;
-    },
+    transaction: (work) => transaction(work),
     async close() {
       await outbox.close();
       db.close();

@@ -16,6 +16,7 @@ export {
   postgresStore,
 } from "./store/postgres.js";
 export { type SqliteDatabase, type SqliteStoreOptions, sqliteStore } from "./store/sqlite.js";
+export { type SqliteTransactionDatabase, sqliteTransactions } from "./store/sqlite-transactions.js";
 export type {
   ClaimedBatch,
   DeadLetterRow,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { createOutbox, type Outbox, sqliteStore } from "@outbound/outbox";
+import { createOutbox, type Outbox, sqliteStore, sqliteTransactions } from "@outbound/outbox";
 
 export interface SqliteFixture {
   path: string;
@@ -26,26 +26,11 @@ export async function sqliteFixture(options: { table?: string } = {}): Promise<S
   const app = new DatabaseSync(path);
   app.exec("PRAGMA busy_timeout = 5000");
   app.exec("CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, total INTEGER NOT NULL)");
-  let turn: Promise<unknown> = Promise.resolve();
   return {
     path,
     app,
     outbox,
-    transaction(work) {
-      const run = turn.then(async () => {
-        app.exec("BEGIN IMMEDIATE");
-        try {
-          const result = await work(app);
-          app.exec("COMMIT");
-          return result;
-        } catch (error) {
-          app.exec("ROLLBACK");
-          throw error;
-        }
-      });
-      turn = run.catch(() => {});
-      return run;
-    },
+    transaction: sqliteTransactions(app),
     async cleanup() {
       await outbox.close();
       app.close();
