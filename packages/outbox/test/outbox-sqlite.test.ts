@@ -74,6 +74,12 @@ describe("add() inside the application's transaction", () => {
     expect(metrics).toMatchObject({ sent: 1, acked: 1, failed: 0 });
   });
 
+  it("refuses concurrency above 1 on SQLite, which has no row locks to share batches with", () => {
+    expect(() => fx.outbox.relay({ producer, concurrency: 2 })).toThrow(
+      expect.objectContaining({ code: "INVALID_CONFIG" }),
+    );
+  });
+
   it("refuses a bad message with INVALID_MESSAGE and writes nothing", async () => {
     const bad = [
       { topic: "", value: 1 },

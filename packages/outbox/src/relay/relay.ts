@@ -29,6 +29,13 @@ export interface RelayOptions {
   retryBackoffMs?: { initial?: number; max?: number };
   /** How often the backlog (rows pending, oldest age) is read for metrics. Default 1000 ms. */
   backlogIntervalMs?: number;
+  /**
+   * Batches in flight at once. Only where the store lets claims run side by side (PostgreSQL:
+   * each batch is its own transaction on its own pooled connection, claimed exactly as two relays'
+   * batches would be, so order and exclusivity hold). Give the pool `concurrency + 2` clients.
+   * Default 1; SQLite refuses more.
+   */
+  concurrency?: number;
   /** Called with an error the relay survived: the database's (the loop waits and goes on) or telemetry's. */
   onError?: (error: unknown) => void;
   telemetry?: RelayTelemetryOptions;
@@ -67,6 +74,7 @@ export class Relay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly backlogIntervalMs: number;
+  private readonly concurrency: number;
   private readonly policy: FailurePolicy;
   private readonly counters: RelayMetrics = emptyRelayMetrics();
   private readonly telemetry: Promise<RelayTelemetry>;
@@ -93,6 +101,14 @@ export class Relay {
       store.name === "postgres" ? 1000 : 250,
     );
     this.backlogIntervalMs = positive("backlogIntervalMs", options.backlogIntervalMs, 1000);
+    this.concurrency = Math.trunc(positive("concurrency", options.concurrency, 1));
+    if (this.concurrency > 1 && !store.concurrentClaims) {
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `concurrency: the ${store.name} store runs one batch at a time, got ${this.concurrency}`,
+        { transport: "outbox", details: { field: "concurrency" } },
+      );
+    }
     this.policy = {
       strictOrder: options.strictOrder === true,
       maxAttempts: positive("maxAttempts", options.maxAttempts, Number.POSITIVE_INFINITY),
@@ -107,12 +123,13 @@ export class Relay {
     );
   }
 
-  /** Starts the loop in the background. Idempotent. */
+  /** Starts the loop (`concurrency` of them) in the background. Idempotent. */
   start(): this {
     if (this.loop) return this;
     const stopping = new AbortController();
     this.stopping = stopping;
-    this.loop = this.run(stopping.signal);
+    const loops = Array.from({ length: this.concurrency }, () => this.run(stopping.signal));
+    this.loop = Promise.all(loops).then(() => {});
     return this;
   }
 
@@ -152,7 +169,8 @@ export class Relay {
     while (!signal.aborted) {
       try {
         if (Date.now() - this.counters.backlogReadAt >= this.backlogIntervalMs) await this.backlog();
-        const result = await this.runOnce();
+        // Side by side the loops claim on their own connections; alone, a loop shares runOnce's turn.
+        const result = await (this.concurrency > 1 ? this.batch() : this.runOnce());
         // A full batch says more is waiting; a partial one that left rows (a failed key) waits too,
         // or the loop would spin on rows that are backing off.
         if (result.claimed < this.batchSize || result.claimed === result.untouched + result.retried) {

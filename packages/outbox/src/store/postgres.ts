@@ -163,6 +163,7 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
 
   return {
     name: "postgres",
+    concurrentClaims: true,
 
     async setup() {
       await inTransaction(async (client) => {

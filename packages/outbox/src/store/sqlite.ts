@@ -172,6 +172,7 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
 
   return {
     name: "sqlite",
+    concurrentClaims: false,
 
     async setup() {
       await connection();

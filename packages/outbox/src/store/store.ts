@@ -51,6 +51,8 @@ export interface DeadLetterRow extends OutboxRow {
  */
 export interface OutboxStore<Tx> {
   readonly name: string;
+  /** Whether claims may run side by side (a relay's `concurrency` above 1, or several relays). */
+  readonly concurrentClaims: boolean;
   /** Creates the tables and indexes when missing. Idempotent. */
   setup(): Promise<void>;
   insert(tx: Tx, message: StoredOutboxMessage, createdAt: number): Promise<number>;
