@@ -26,6 +26,7 @@ function endpoints(): Endpoints {
     sqsEndpoint: env.OUTBOUND_TEST_SQS_ENDPOINT ?? "http://127.0.0.1:9324",
     pulsarUrl: env.OUTBOUND_TEST_PULSAR_URL ?? "pulsar://127.0.0.1:6650",
     pulsarHttp: env.OUTBOUND_TEST_PULSAR_HTTP ?? "http://127.0.0.1:8080",
+    postgresUrl: env.OUTBOUND_TEST_POSTGRES_URL ?? "postgres://outbound@127.0.0.1:5433/postgres",
   };
 }
 

@@ -34,7 +34,7 @@ export interface Target {
  */
 export interface Group {
   transport: TransportName;
-  kind: "serial" | "max" | "open" | "hooks" | "overload" | "buffered";
+  kind: "serial" | "max" | "open" | "hooks" | "overload" | "buffered" | "outbox";
   workload: Workload;
   targets: Target[];
   rounds: number;
@@ -143,6 +143,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
         rounds: 1,
         targets: [O("buffered"), O("buffered", { label: "outbound produce() (no promise)", produce: true })],
       });
+      out.push(outboxGroup(transport, rounds));
       break;
     case "kafka":
       out.push({
@@ -182,6 +183,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           ],
         });
       out.push(openGroup(transport, rounds, "kafkajs-each", "kafkajs-batch"));
+      out.push(outboxGroup(transport, rounds));
       out.push(overloadGroup(transport, "kafkajs-batch"));
       break;
     case "rabbitmq":
@@ -269,6 +271,26 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
       break;
   }
   return out;
+}
+
+/**
+ * The transactional outbox end to end (rows committed in application transactions of
+ * `batchSize`, `inFlightRequests` at once, until the relay has published them) on SQLite and on
+ * PostgreSQL, against the producer's own `send()` on the same broker: the ratio is the outbox's
+ * cost (issue 19 aims for >= 0.5x).
+ */
+function outboxGroup(transport: TransportName, rounds: number): Group {
+  return {
+    transport,
+    kind: "outbox",
+    workload: BASE,
+    rounds,
+    targets: [
+      { driver: "outbox-sqlite", mode: "max", label: "outbox relay (SQLite)" },
+      { driver: "outbox-postgres", mode: "max", label: "outbox relay (PostgreSQL)" },
+      { driver: "outbound", mode: "max", label: "outbound send() (no outbox)" },
+    ],
+  };
 }
 
 function openGroup(transport: TransportName, rounds: number, rawDriver: string, rateFrom: string): Group {

@@ -70,6 +70,8 @@ export interface Endpoints {
   sqsEndpoint: string;
   pulsarUrl: string;
   pulsarHttp: string;
+  /** The outbox group's PostgreSQL. */
+  postgresUrl: string;
 }
 
 export interface LatencySummary {

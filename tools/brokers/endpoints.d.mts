@@ -6,7 +6,8 @@ export type BrokerName =
   | "pulsar"
   | "toxiproxy"
   | "pulsar-auth"
-  | "kafka-cluster";
+  | "kafka-cluster"
+  | "postgres";
 
 /** Broker endpoints for tests: environment overrides, else the local brokers' defaults. */
 export interface BrokerEndpoints {
@@ -49,6 +50,11 @@ export interface BrokerEndpoints {
   pulsarAuthToken: string;
   /** toxiproxy REST API URL (OUTBOUND_TEST_TOXIPROXY, default http://127.0.0.1:8474). */
   toxiproxy: string;
+  /**
+   * PostgreSQL connection URL for the outbox's store (OUTBOUND_TEST_POSTGRES_URL, default
+   * postgres://outbound@127.0.0.1:5433/postgres, trusted on loopback). Test-only.
+   */
+  postgres: string;
 }
 
 /** Environment variable that overrides each endpoint. */

@@ -25,6 +25,7 @@ export const overrideVariables = {
   pulsarAuthHttp: "OUTBOUND_TEST_PULSAR_AUTH_HTTP",
   pulsarAuthToken: "OUTBOUND_TEST_PULSAR_AUTH_TOKEN",
   toxiproxy: "OUTBOUND_TEST_TOXIPROXY",
+  postgres: "OUTBOUND_TEST_POSTGRES_URL",
 };
 
 const defaults = () => ({
@@ -43,6 +44,7 @@ const defaults = () => ({
   pulsarAuthHttp: "http://127.0.0.1:8082",
   pulsarAuthToken: localPulsarToken(),
   toxiproxy: "http://127.0.0.1:8474",
+  postgres: "postgres://outbound@127.0.0.1:5433/postgres",
 });
 
 /** @returns {import("./endpoints.d.mts").BrokerEndpoints} */
@@ -68,6 +70,7 @@ const brokerVariables = {
   pulsar: ["OUTBOUND_TEST_PULSAR_URL", "OUTBOUND_TEST_PULSAR_HTTP"],
   "pulsar-auth": ["OUTBOUND_TEST_PULSAR_AUTH_URL", "OUTBOUND_TEST_PULSAR_AUTH_HTTP"],
   toxiproxy: ["OUTBOUND_TEST_TOXIPROXY"],
+  postgres: ["OUTBOUND_TEST_POSTGRES_URL"],
 };
 
 /** @param {import("./endpoints.d.mts").BrokerName} broker */

@@ -18,6 +18,12 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
       const variant = ctx.spec.driver === "outbound-kafkajs" ? "kafkajs" : "idempotent";
       return (await import("./outbound.js")).outboundDriver(ctx, await kafkaVariant(variant, ctx.spec));
     }
+    case "outbox-sqlite":
+    case "outbox-postgres":
+      return (await import("./outbox.js")).outboxDriver(
+        ctx,
+        ctx.spec.driver === "outbox-sqlite" ? "sqlite" : "postgres",
+      );
     case "memory-raw":
       return (await import("./memory-raw.js")).memoryRawDriver(ctx, false);
     case "memory-raw-batch":

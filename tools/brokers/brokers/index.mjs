@@ -1,5 +1,6 @@
 import { kafka } from "./kafka.mjs";
 import { kafkaCluster } from "./kafka-cluster.mjs";
+import { postgres } from "./postgres.mjs";
 import { pulsar } from "./pulsar.mjs";
 import { pulsarAuth } from "./pulsar-auth.mjs";
 import { rabbitmq } from "./rabbitmq.mjs";
@@ -14,6 +15,7 @@ const registry = {
   sqs,
   pulsar,
   toxiproxy,
+  postgres,
   "pulsar-auth": pulsarAuth,
   "kafka-cluster": kafkaCluster,
   "rabbitmq-cluster": rabbitmqCluster,

@@ -1,17 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import {
-  chownSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { amqpHealthy } from "../lib/health.mjs";
-import { brokerRunDir, cacheDir } from "../lib/paths.mjs";
+import { brokerRunDir, cacheDir, serviceWorkDir } from "../lib/paths.mjs";
 import { isAlive, run, spawnDetached, stopGroup } from "../lib/process.mjs";
 import { ensureTlsFiles } from "../lib/tls.mjs";
 
@@ -35,20 +26,7 @@ function nodeDir() {
 
 /** A directory the `rabbitmq` user can work in, for the run dir `preferred`. */
 export function workDirFor(preferred) {
-  if (othersCanTraverse(dirname(preferred))) return preferred;
-  const id = createHash("sha256").update(preferred).digest("hex").slice(0, 12);
-  return join("/var/lib/rabbitmq/outbound", id);
-}
-
-function othersCanTraverse(dir) {
-  for (let current = dir; ; current = dirname(current)) {
-    try {
-      if ((statSync(current).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
-    }
-    if (dirname(current) === current) return true;
-  }
+  return serviceWorkDir(preferred, "/var/lib/rabbitmq/outbound");
 }
 
 /**

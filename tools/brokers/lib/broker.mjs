@@ -2,7 +2,7 @@
  * What the manager needs from each broker. Each definition lives in ../brokers/<name>.mjs.
  *
  * @typedef {object} Broker
- * @property {"kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy"} name
+ * @property {"kafka" | "rabbitmq" | "sqs" | "pulsar" | "toxiproxy" | "postgres"} name
  * @property {string} version pinned version that `fetch` installs
  * @property {Record<string, number>} ports loopback ports it serves
  * @property {number} startTimeoutMs how long a start may take before it is reported failed

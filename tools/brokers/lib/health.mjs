@@ -1,5 +1,6 @@
 import amqplib from "amqplib";
 import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
 
 /**
  * One real protocol round trip per broker, each bounded by `timeoutMs`: an open port alone says
@@ -64,6 +65,17 @@ export async function pulsarHealthy(httpUrl, timeoutMs = 5000, token = undefined
   );
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`Pulsar admin answered ${response.status} for public/default`);
+}
+
+/** PostgreSQL: a connection and `SELECT 1`. */
+export async function postgresHealthy(url, timeoutMs = 5000) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  try {
+    await withTimeout(client.connect(), timeoutMs, "PostgreSQL connect");
+    await withTimeout(client.query("SELECT 1"), timeoutMs, "PostgreSQL SELECT 1");
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** toxiproxy: its REST API answers `/version`; resolves with the version it reports. */

@@ -14,6 +14,7 @@ import { waitUntilHealthy } from "./wait.mjs";
 /** Start order: quick ones first, then the JVM heavyweights one after the other (they share 2 cores). */
 const startOrder = [
   "toxiproxy",
+  "postgres",
   "sqs",
   "rabbitmq",
   "kafka",
@@ -23,8 +24,8 @@ const startOrder = [
   "rabbitmq-cluster",
 ];
 
-/** What `up` starts when given no names; `pulsar-auth` only runs when asked for. */
-export const defaultBrokers = ["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar"];
+/** What `up` starts when given no names; `pulsar-auth` only runs when asked for. PostgreSQL is the outbox's store. */
+export const defaultBrokers = ["toxiproxy", "postgres", "sqs", "rabbitmq", "kafka", "pulsar"];
 
 /** Names in start order; `fallback` when none are given. Unknown names throw. */
 export function selectBrokers(names, fallback = defaultBrokers) {

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The monorepo root: tools/brokers/lib is three levels below it. */
@@ -21,4 +23,26 @@ export function runDir() {
 /** Where one broker keeps its data, config and log for this run. */
 export function brokerRunDir(name) {
   return join(runDir(), name);
+}
+
+/**
+ * A directory a server running as a service user (rabbitmq, postgres) can work in, for the run dir
+ * `preferred`: that dir when every parent lets others through, else one under `fallbackRoot`
+ * named after it (checkouts below a private home such as /root).
+ */
+export function serviceWorkDir(preferred, fallbackRoot) {
+  if (othersCanTraverse(dirname(preferred))) return preferred;
+  const id = createHash("sha256").update(preferred).digest("hex").slice(0, 12);
+  return join(fallbackRoot, id);
+}
+
+function othersCanTraverse(dir) {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (dirname(current) === current) return true;
+  }
 }

@@ -6,5 +6,5 @@ import { ensureBrokers } from "../index.mjs";
  * brokers stay up for the next run.
  */
 export default async function setup() {
-  await ensureBrokers(["toxiproxy", "sqs", "rabbitmq", "kafka", "pulsar", "pulsar-auth"]);
+  await ensureBrokers(["toxiproxy", "postgres", "sqs", "rabbitmq", "kafka", "pulsar", "pulsar-auth"]);
 }

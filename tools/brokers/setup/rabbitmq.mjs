@@ -1,9 +1,9 @@
 import { ensureBrokers } from "../index.mjs";
 
 /**
- * vitest global setup for the rabbitmq project: brings rabbitmq and toxiproxy up unless they are running or
+ * vitest global setup for the rabbitmq project: brings rabbitmq, toxiproxy and postgres (the outbox tests' store) up unless they are running or
  * overridden by environment. No teardown: the brokers stay up for the next run.
  */
 export default async function setup() {
-  await ensureBrokers(["rabbitmq", "toxiproxy"]);
+  await ensureBrokers(["rabbitmq", "toxiproxy", "postgres"]);
 }

@@ -1,0 +1,253 @@
+import { OutboundError, type Producer } from "@outbound/core";
+import type { OutboxRow } from "../message/outbox-message.js";
+import type { OutboxBacklog, OutboxStore, RowOutcome } from "../store/store.js";
+import { decideFailure, type FailurePolicy } from "./decide.js";
+import { keyChains } from "./key-chains.js";
+import { emptyRelayMetrics, type RelayMetrics } from "./relay-metrics.js";
+import { RelayTelemetry } from "./relay-telemetry.js";
+import type { RelayTelemetryOptions } from "./telemetry-options.js";
+
+export interface RelayOptions {
+  /** A normal Outbound producer; the relay sends each row's bytes with `sendSerialized`. */
+  producer: Pick<Producer, "sendSerialized">;
+  /** Rows claimed per batch; also the bound on repeats after a crash. Default 100. */
+  batchSize?: number;
+  /**
+   * How long to wait for new rows when the table is empty. On PostgreSQL a NOTIFY ends the wait
+   * early, so this is only the fallback. Default 250 ms on SQLite, 1000 ms on PostgreSQL.
+   */
+  pollIntervalMs?: number;
+  /**
+   * Keep a key's order even past a terminal failure: the failed row is parked in the table and
+   * the key's later rows wait until it is dealt with. Default false: the failed row is
+   * dead-lettered and the rows behind it go on.
+   */
+  strictOrder?: boolean;
+  /** Failed attempts after which a retriable failure is treated as terminal. Default: unbounded. */
+  maxAttempts?: number;
+  /** Backoff between attempts of a row whose send failed retriably: doubles from `initial` to `max`. */
+  retryBackoffMs?: { initial?: number; max?: number };
+  /** How often the backlog (rows pending, oldest age) is read for metrics. Default 1000 ms. */
+  backlogIntervalMs?: number;
+  /**
+   * Batches in flight at once. Only where the store lets claims run side by side (PostgreSQL:
+   * each batch is its own transaction on its own pooled connection, claimed exactly as two relays'
+   * batches would be, so order and exclusivity hold). Give the pool `concurrency + 2` clients.
+   * Default 1; SQLite refuses more.
+   */
+  concurrency?: number;
+  /** Called with an error the relay survived: the database's (the loop waits and goes on) or telemetry's. */
+  onError?: (error: unknown) => void;
+  telemetry?: RelayTelemetryOptions;
+}
+
+/** What one batch did. */
+export interface BatchResult {
+  claimed: number;
+  acked: number;
+  retried: number;
+  deadLettered: number;
+  parked: number;
+  /** Rows left as they were: behind a failed row of their key, or the producer was closed. */
+  untouched: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(value > 0)) {
+    throw new OutboundError("INVALID_CONFIG", `${name} must be a positive number, got ${String(value)}`, {
+      transport: "outbox",
+      details: { field: name },
+    });
+  }
+  return value;
+}
+
+/**
+ * Publishes committed outbox rows through a producer, oldest first, and removes each row only
+ * after the broker acknowledged it. The rows of one topic and key are sent one after another,
+ * each after the previous one's acknowledgment, so a later row never overtakes an earlier one
+ * that failed; rows of different keys are sent together.
+ */
+export class Relay {
+  private readonly producer: Pick<Producer, "sendSerialized">;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly backlogIntervalMs: number;
+  private readonly concurrency: number;
+  private readonly policy: FailurePolicy;
+  private readonly counters: RelayMetrics = emptyRelayMetrics();
+  private readonly telemetry: Promise<RelayTelemetry>;
+  private loop: Promise<void> | undefined;
+  private stopping: AbortController | undefined;
+  private busy: Promise<unknown> = Promise.resolve();
+  private oldestCreatedAt: number | undefined;
+
+  constructor(
+    private readonly store: OutboxStore<unknown>,
+    private readonly options: RelayOptions,
+  ) {
+    if (typeof options?.producer?.sendSerialized !== "function") {
+      throw new OutboundError("INVALID_CONFIG", "the relay needs an Outbound producer", {
+        transport: "outbox",
+        details: { field: "producer" },
+      });
+    }
+    this.producer = options.producer;
+    this.batchSize = Math.trunc(positive("batchSize", options.batchSize, 100));
+    this.pollIntervalMs = positive(
+      "pollIntervalMs",
+      options.pollIntervalMs,
+      store.name === "postgres" ? 1000 : 250,
+    );
+    this.backlogIntervalMs = positive("backlogIntervalMs", options.backlogIntervalMs, 1000);
+    this.concurrency = Math.trunc(positive("concurrency", options.concurrency, 1));
+    if (this.concurrency > 1 && !store.concurrentClaims) {
+      throw new OutboundError(
+        "INVALID_CONFIG",
+        `concurrency: the ${store.name} store runs one batch at a time, got ${this.concurrency}`,
+        { transport: "outbox", details: { field: "concurrency" } },
+      );
+    }
+    this.policy = {
+      strictOrder: options.strictOrder === true,
+      maxAttempts: positive("maxAttempts", options.maxAttempts, Number.POSITIVE_INFINITY),
+      backoffInitialMs: positive("retryBackoffMs.initial", options.retryBackoffMs?.initial, 200),
+      backoffMaxMs: positive("retryBackoffMs.max", options.retryBackoffMs?.max, 30_000),
+    };
+    this.telemetry = RelayTelemetry.create(
+      options.telemetry,
+      store.name,
+      () => this.metrics(),
+      (error) => this.options.onError?.(error),
+    );
+  }
+
+  /** Starts the loop (`concurrency` of them) in the background. Idempotent. */
+  start(): this {
+    if (this.loop) return this;
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    const loops = Array.from({ length: this.concurrency }, () => this.run(stopping.signal));
+    this.loop = Promise.all(loops).then(() => {});
+    return this;
+  }
+
+  /** Stops after the batch under way is settled. The producer and the store stay open. */
+  async stop(): Promise<void> {
+    this.stopping?.abort();
+    await this.loop;
+    this.loop = undefined;
+    this.stopping = undefined;
+  }
+
+  /** Claims, publishes and settles one batch. Batches never overlap, whoever starts them. */
+  runOnce(): Promise<BatchResult> {
+    const next = this.busy.then(() => this.batch());
+    this.busy = next.catch(() => {});
+    return next;
+  }
+
+  /** Reads the backlog now (rows pending, oldest age) and updates the metrics with it. */
+  async backlog(): Promise<OutboxBacklog & { oldestAgeMs: number }> {
+    const backlog = await this.store.backlog();
+    this.oldestCreatedAt = backlog.oldestCreatedAt;
+    this.counters.pending = backlog.pending;
+    this.counters.backlogReadAt = Date.now();
+    return { ...backlog, oldestAgeMs: this.ageMs() };
+  }
+
+  metrics(): RelayMetrics {
+    return { ...this.counters, oldestAgeMs: this.ageMs() };
+  }
+
+  private ageMs(): number {
+    return this.oldestCreatedAt === undefined ? 0 : Math.max(0, Date.now() - this.oldestCreatedAt);
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (Date.now() - this.counters.backlogReadAt >= this.backlogIntervalMs) await this.backlog();
+        // Side by side the loops claim on their own connections; alone, a loop shares runOnce's turn.
+        const result = await (this.concurrency > 1 ? this.batch() : this.runOnce());
+        // A full batch says more is waiting; a partial one that left rows (a failed key) waits too,
+        // or the loop would spin on rows that are backing off.
+        if (result.claimed < this.batchSize || result.claimed === result.untouched + result.retried) {
+          await this.store.waitForRows(this.pollIntervalMs, signal);
+        }
+      } catch (error) {
+        this.counters.storeErrors++;
+        this.options.onError?.(error);
+        await this.store.waitForRows(this.pollIntervalMs, signal);
+      }
+    }
+  }
+
+  private async batch(): Promise<BatchResult> {
+    const claimed = await this.store.claim(this.batchSize, Date.now());
+    this.counters.claims++;
+    const result: BatchResult = {
+      claimed: claimed.rows.length,
+      acked: 0,
+      retried: 0,
+      deadLettered: 0,
+      parked: 0,
+      untouched: 0,
+    };
+    const outcomes: RowOutcome[] = [];
+    if (claimed.rows.length > 0) {
+      this.counters.batches++;
+      await Promise.all(keyChains(claimed.rows).map((chain) => this.sendChain(chain, outcomes)));
+    }
+    await claimed.settle(outcomes);
+    for (const outcome of outcomes) {
+      if (outcome.kind === "acked") result.acked++;
+      else if (outcome.kind === "retry") result.retried++;
+      else if (outcome.kind === "dead") result.deadLettered++;
+      else result.parked++;
+    }
+    result.untouched = result.claimed - outcomes.length;
+    this.countSettled(result);
+    return result;
+  }
+
+  private countSettled(result: BatchResult): void {
+    const failed = result.retried + result.deadLettered + result.parked;
+    this.counters.acked += result.acked;
+    this.counters.retried += result.retried;
+    this.counters.deadLettered += result.deadLettered;
+    this.counters.parked += result.parked;
+    this.counters.failed += failed;
+    this.counters.sent += result.acked + failed;
+    void this.telemetry.then((t) => t.count(result.acked, result.deadLettered, result.retried));
+  }
+
+  /** Sends a key's rows in order, each after the previous one's acknowledgment. */
+  private async sendChain(chain: readonly OutboxRow[], outcomes: RowOutcome[]): Promise<void> {
+    for (const row of chain) {
+      try {
+        await this.producer.sendSerialized(
+          {
+            topic: row.topic,
+            value: row.value,
+            key: row.key,
+            headers: row.headers,
+            id: row.id,
+            partition: row.partition,
+            timestamp: row.timestamp,
+            delayMs: row.delayMs,
+          },
+          { contentType: row.contentType },
+        );
+        outcomes.push({ seq: row.seq, kind: "acked" });
+      } catch (error) {
+        const outcome = decideFailure(row, error, this.policy, Date.now());
+        if (outcome === undefined) return;
+        outcomes.push(outcome);
+        // Past a dead-lettered row its key goes on; past a retry or a parked row it waits.
+        if (outcome.kind !== "dead") return;
+      }
+    }
+  }
+}

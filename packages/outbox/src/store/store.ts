@@ -1,0 +1,78 @@
+import type { OutboxRow, StoredOutboxMessage } from "../message/outbox-message.js";
+
+/** What the relay decided for one claimed row, once its send settled. */
+export type RowOutcome =
+  /** The broker acknowledged it: the row is deleted. */
+  | { seq: number; kind: "acked" }
+  /** A failure that may pass (broker down, timeout): the row stays and is tried again after `availableAt`. */
+  | { seq: number; kind: "retry"; availableAt: number; error: string }
+  /** A terminal failure: the row moves to the dead-letter table, rows behind it go on. */
+  | { seq: number; kind: "dead"; errorCode: string; error: string; destination: string | undefined }
+  /** A terminal failure under `strictOrder`: the row stays, parked, and its key's later rows wait. */
+  | { seq: number; kind: "parked"; errorCode: string; error: string };
+
+/** Rows a relay holds until it settles them; no other relay publishes them meanwhile. */
+export interface ClaimedBatch {
+  readonly rows: readonly OutboxRow[];
+  /** Applies the outcomes in one database transaction. Rows without an outcome are left as they were. */
+  settle(outcomes: readonly RowOutcome[]): Promise<void>;
+}
+
+/** How far behind the relay is. */
+export interface OutboxBacklog {
+  /** Rows not yet published (parked rows included). */
+  pending: number;
+  /** Of those, parked by `strictOrder` after a terminal failure. */
+  parked: number;
+  /** When the oldest unpublished row was added, ms since the epoch; `undefined` when none is. */
+  oldestCreatedAt: number | undefined;
+}
+
+/** A row parked by `strictOrder`. */
+export interface ParkedRow extends OutboxRow {
+  /** `CODE: message` of the failure that parked it. */
+  error: string;
+}
+
+/** A row of the dead-letter table. */
+export interface DeadLetterRow extends OutboxRow {
+  errorCode: string;
+  error: string;
+  deadLetteredAt: number;
+  /** Where the producer's own `deadLetter` option copied it too, if it did. */
+  destination: string | undefined;
+}
+
+/**
+ * A database the outbox lives in. `Tx` is the application's handle on its own transaction
+ * (a `DatabaseSync` for SQLite, a `pg` client for PostgreSQL); `insert` writes through it, so
+ * the row commits or rolls back with the application's own writes. The relay's side uses a
+ * connection of the store's own.
+ */
+export interface OutboxStore<Tx> {
+  readonly name: string;
+  /** Whether claims may run side by side (a relay's `concurrency` above 1, or several relays). */
+  readonly concurrentClaims: boolean;
+  /** Creates the tables and indexes when missing. Idempotent. */
+  setup(): Promise<void>;
+  insert(tx: Tx, message: StoredOutboxMessage, createdAt: number): Promise<number>;
+  /**
+   * Up to `limit` rows, oldest first, that may be sent now: not parked, not waiting for a retry,
+   * and with no earlier row of the same topic and key that is parked, waiting, or held by another
+   * relay. Within a batch, rows of one key come in `seq` order.
+   */
+  claim(limit: number, now: number): Promise<ClaimedBatch>;
+  backlog(): Promise<OutboxBacklog>;
+  deadLetters(limit?: number): Promise<DeadLetterRow[]>;
+  /** Rows parked by `strictOrder`, oldest first, with the error that parked them. */
+  parked(limit?: number): Promise<ParkedRow[]>;
+  /**
+   * Releases a parked row: `retry` makes it the next row of its key again, `dead-letter` moves it
+   * to the dead-letter table so the key's later rows go on. False when no row `seq` is parked.
+   */
+  unpark(seq: number, action: "retry" | "dead-letter"): Promise<boolean>;
+  /** Resolves when new rows may have been committed, or after `timeoutMs`. Polls where there is no notification. */
+  waitForRows(timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /** Closes the store's own connections (never the application's). */
+  close(): Promise<void>;
+}
