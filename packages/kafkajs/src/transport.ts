@@ -266,8 +266,9 @@ export class KafkajsTransport implements Transport {
   }
 
   /**
-   * Settles with the request, or with an unknown-outcome TIMEOUT when the engine aborts or the
-   * time is up: kafkajs cannot cancel a request, so the answer may still come and is dropped.
+   * Settles with the request, or with an unknown-outcome TIMEOUT when the engine aborts (its
+   * request timeout, or close): kafkajs cannot cancel a request, so the answer may still come and
+   * is dropped. The engine times the request; this only stops waiting when it says so.
    */
   #bounded<T>(request: Promise<T>, context: SendContext): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -282,18 +283,7 @@ export class KafkajsTransport implements Transport {
             kind: "unknown-outcome",
           }),
         );
-      const timer = setTimeout(
-        () =>
-          fail(
-            new OutboundError("TIMEOUT", `no answer from the broker within ${context.timeoutMs} ms`, {
-              transport: "kafkajs",
-              kind: "unknown-outcome",
-            }),
-          ),
-        context.timeoutMs,
-      );
       const cleanup = () => {
-        clearTimeout(timer);
         context.signal.removeEventListener("abort", onAbort);
         this.#pending.delete(fail);
       };

@@ -95,7 +95,8 @@ export class SqsTransport implements Transport {
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
     this.state.check();
-    const signal = sendSignal(context);
+    // The engine aborts it at the request's timeout: the one place a request is timed.
+    const signal = context.signal;
     const queue = await untilAborted(this.queues.resolve(batch.topic), signal);
     const run: SendRun = {
       topic: batch.topic,
@@ -310,12 +311,6 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-/** The engine's signal, bounded by its per-request time budget. */
-function sendSignal(context: SendContext): AbortSignal {
-  if (!Number.isFinite(context.timeoutMs) || context.timeoutMs <= 0) return context.signal;
-  return AbortSignal.any([context.signal, AbortSignal.timeout(context.timeoutMs)]);
 }
 
 /**

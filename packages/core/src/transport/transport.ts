@@ -7,14 +7,17 @@ import type { Capabilities } from "./capabilities.js";
 /** What the engine passes with every `send`. */
 export interface SendContext {
   /**
-   * Aborted when the engine gives up on the request (delivery timeout or close). The engine
-   * makes it on first read, so read it where the transport waits, not on every request.
+   * Aborted when the engine gives up on the request: `timeoutMs` passed, or close() ran out of
+   * time. The engine makes it on first read, so read it where the transport waits, not on every
+   * request. Stop waiting when it aborts; there is no need to time the request again.
    */
   readonly signal: AbortSignal;
   /**
-   * Milliseconds the transport may spend before the engine treats the outcome as unknown. For a
-   * transport that retries itself (`capabilities.retries: "transport"`) this is the time left
-   * until the batch's delivery deadline; otherwise one request's timeout.
+   * Milliseconds until the engine aborts `signal` and settles the request itself as unknown
+   * outcome; a late answer is then ignored. The engine enforces it, once for every transport: a
+   * transport only passes it on where its client wants a timeout of its own (a broker-side
+   * produce timeout). For a transport that retries itself (`capabilities.retries: "transport"`)
+   * this is the time left until the batch's delivery deadline; otherwise one request's timeout.
    */
   timeoutMs: number;
   /**
