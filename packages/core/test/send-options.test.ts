@@ -124,6 +124,20 @@ describe("send(message, { timeoutMs })", () => {
   });
 });
 
+describe("counting refused sends", () => {
+  it("counts a send refused for bad options or a failed connect once on each side", async () => {
+    const refused = () =>
+      Promise.reject(new OutboundError("AUTH_FAILED", "bad password", { kind: "terminal" }));
+    const { producer } = setup({}, refused);
+    await expect(producer.send({ topic: "t", value: "a" })).rejects.toMatchObject({ code: "AUTH_FAILED" });
+    await expect(producer.send({ topic: "t", value: "b" }, { timeoutMs: -1 })).rejects.toMatchObject({
+      code: "INVALID_MESSAGE",
+    });
+    expect(producer.metrics()).toMatchObject({ sent: 2, acked: 0, failed: 2, pending: 0 });
+    await producer.close();
+  });
+});
+
 describe("send(message, { signal })", () => {
   it("an aborted signal refuses the send at once: ABORTED, retriable, nothing sent", async () => {
     const { clock, transport, producer } = setup();

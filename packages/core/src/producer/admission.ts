@@ -136,10 +136,16 @@ export class Admission {
   ): Promise<DeliveryReport> | undefined {
     const ctx = this.ctx;
     if (ctx.closing && !accepted) return Promise.reject(ctx.closedError());
-    const options = rawOptions === undefined ? undefined : this.controls.read(rawOptions);
+    // Counted once, when first accepted, so that sent = acked + failed whatever fails next (bad
+    // options, the connection); a send coming back after the connect was counted then and its
+    // options were read then.
+    if (!accepted) ctx.observe.accepted();
+    const options =
+      accepted || rawOptions === undefined
+        ? (rawOptions as SendOptions | undefined)
+        : this.controls.read(rawOptions);
     const connected = ctx.connected;
     if (!connected) return this.admitAfterConnect(message, raw, startedAt, options);
-    ctx.observe.accepted();
     let record: PendingRecord;
     let serialized: unknown;
     try {
