@@ -94,4 +94,16 @@ describe("a record's state", () => {
     expect(producer.metrics()).toMatchObject({ acked: 1, failed: 0 });
     await producer.close();
   });
+
+  it("is a record whose OutboundRecord fields survive a spread, as a transport may copy it", async () => {
+    const { clock, transport, producer } = setup();
+    const sent = producer.send({ topic: "t", value: "a", id: "order-7" });
+    await clock.advance(0);
+    const copy = { ...transport.sends[0]!.batch.records[0]! };
+    expect(copy).toMatchObject({ topic: "t", id: "order-7", delayMs: undefined, attempt: 1 });
+    expect(Object.keys(copy)).toEqual(expect.arrayContaining(["id", "delayMs", "timestamp", "value"]));
+    transport.sends[0]!.ack();
+    await sent;
+    await producer.close();
+  });
 });

@@ -44,10 +44,6 @@ export interface RecordExtra {
   firstFailureAt?: number;
   /** The backoff drawn when the last failure was judged retriable within the deadline. */
   retryDelayMs?: number;
-  /** The message's own id (dedup, idempotence keys), when it named one. */
-  id?: string;
-  /** Delayed delivery, when the message asked for it. */
-  delayMs?: number;
   /** The OpenTelemetry span, when a recording tracer is registered. */
   span?: Span;
   /** This send's own delivery timeout, shorter than `deliveryTimeoutMs`. */
@@ -60,8 +56,8 @@ export interface RecordExtra {
  * One accepted message, from `send()` until it settles exactly once. It is also the record the
  * transport receives: one object per buffered message instead of a record plus bookkeeping
  * around it, because the engine's per-message overhead is what a producer holding a large
- * backlog pays for in memory. Rarely used state (an id, a delay, a span, failures, per-send
- * controls) lives in `extra`, booleans in `flags`.
+ * backlog pays for in memory. Rarely used engine state (a span, failures, per-send controls)
+ * lives in `extra`, booleans in `flags`.
  */
 export class PendingRecord implements OutboundRecord {
   topic: string;
@@ -71,6 +67,10 @@ export class PendingRecord implements OutboundRecord {
   headers: Headers;
   contentType: string;
   timestamp: number;
+  // Own fields, not accessors on `extra`: they are OutboundRecord's, and a transport that spreads
+  // a record must not lose an id its broker deduplicates on.
+  id: string | undefined;
+  delayMs: number | undefined;
   attempt = 1;
   /** -1 until the value is bytes; from then on a failure can be dead-lettered. */
   sizeBytes = -1;
@@ -107,29 +107,14 @@ export class PendingRecord implements OutboundRecord {
     this.headers = headers;
     this.timestamp = timestamp;
     this.contentType = contentType;
+    this.id = id;
+    this.delayMs = delayMs;
     this.startedAt = startedAt;
     this.flags = deadLetterable ? DEAD_LETTERABLE : 0;
-    if (id !== undefined) this.extras().id = id;
-    if (delayMs !== undefined) this.extras().delayMs = delayMs;
   }
 
-  // Fields few messages use live on `extra`: each field on the record costs every buffered message.
-  get id(): string | undefined {
-    return this.extra?.id;
-  }
-
-  set id(id: string | undefined) {
-    if (id !== undefined || this.extra) this.extras().id = id;
-  }
-
-  get delayMs(): number | undefined {
-    return this.extra?.delayMs;
-  }
-
-  set delayMs(delayMs: number | undefined) {
-    if (delayMs !== undefined || this.extra) this.extras().delayMs = delayMs;
-  }
-
+  // The span is the engine's own, not the transport's: it can live on `extra`, which only
+  // messages traced by a recording tracer need.
   get span(): Span | undefined {
     return this.extra?.span;
   }

@@ -391,19 +391,7 @@ export class MemoryBroker {
     record: ProduceRecord,
   ): OutboundError | undefined {
     if (!this.faults.hasRecordFaults) return undefined;
-    // Field by field, not a spread: a transport's record may keep fields as accessors (the engine's
-    // id and delayMs are), which a spread would drop.
-    return this.faults.takeRecordFailure({
-      key: record.key,
-      value: record.value,
-      headers: record.headers,
-      contentType: record.contentType,
-      timestamp: record.timestamp,
-      id: record.id,
-      delayMs: record.delayMs,
-      topic: log.name,
-      partition,
-    });
+    return this.faults.takeRecordFailure({ ...record, topic: log.name, partition });
   }
 }
 
