@@ -76,7 +76,7 @@ export class DeadlineSweeper {
         if (!head.finished) this.settlement.fail(head, this.expired(head, clock.now()));
         head = lane.queue.peek();
       }
-      if (head && deadlineOf(head, deliveryTimeoutMs) < next) next = deadlineOf(head, deliveryTimeoutMs);
+      if (head) next = Math.min(next, deadlineOf(head, deliveryTimeoutMs));
     }
     if (next !== Number.POSITIVE_INFINITY) this.watch(Math.max(next, now - 1 + DEADLINE_TICK_MS));
     this.ctx.outstanding.check();

@@ -57,12 +57,10 @@ export class RetryPolicy {
 
   /** Puts the retries back at the front of their lane, behind the longest backoff drawn for them. */
   requeue(lane: Lane, retry: PendingRecord[], now: number): void {
-    let attempt = 1;
     let delay = 0;
     for (const p of retry) {
       p.attempt++;
       p.state = "backoff";
-      if (p.attempt > attempt) attempt = p.attempt;
       // The delay each record's deadline check was made with; the lane waits for the longest.
       const drawn = p.extra?.retryDelayMs ?? 0;
       if (drawn > delay) delay = drawn;
