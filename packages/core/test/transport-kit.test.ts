@@ -71,6 +71,26 @@ describe("optionChecks", () => {
     expect(thrown(() => check.section([] as never, ["y"])).message).toContain("must be an object");
   });
 
+  it("moves an option given under its former name to the current one, and refuses both given differently", () => {
+    const renames = { requestTimeout: "requestTimeoutMs" };
+    const input = { requestTimeout: 500, idempotent: true };
+    expect(check.renamed(input, renames)).toEqual({ requestTimeoutMs: 500, idempotent: true });
+    expect(input).toEqual({ requestTimeout: 500, idempotent: true });
+    expect(check.renamed({ requestTimeout: 5, requestTimeoutMs: 5 }, renames)).toEqual({
+      requestTimeoutMs: 5,
+    });
+    const current = { requestTimeoutMs: 7 };
+    expect(check.renamed(current, renames)).toBe(current);
+    expect(check.renamed(undefined, renames)).toBeUndefined();
+    const error = thrown(() => check.renamed({ requestTimeout: 5, requestTimeoutMs: 6 }, renames));
+    expect(error.code).toBe("INVALID_CONFIG");
+    expect(error.message).toContain('"requestTimeout" is the former name of "requestTimeoutMs"');
+    // After the move the unknown-key check sees only current names.
+    expect(() =>
+      check.section(check.renamed({ requestTimeout: 1 }, renames), ["requestTimeoutMs"]),
+    ).not.toThrow();
+  });
+
   it("returns undefined for a left-out option and refuses, never coerces, a wrong one", () => {
     expect(check.positiveInteger(undefined, "n")).toBeUndefined();
     expect(check.positiveInteger(3, "n")).toBe(3);

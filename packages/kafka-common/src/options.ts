@@ -45,11 +45,24 @@ export interface KafkaCommonOptions {
   idempotent?: boolean;
   compression?: KafkaCompression;
   /** Milliseconds to open a TCP (and TLS) connection. Default 3000. */
-  connectionTimeout?: number;
-  /** Milliseconds to wait for any broker response. Default 30000. */
-  requestTimeout?: number;
+  connectionTimeoutMs?: number;
+  /**
+   * Milliseconds to wait for any broker response before the connection is given up: metadata,
+   * producer ids, the transaction coordinator. Default: the producer's `requestTimeoutMs`
+   * (30000 unless set), which also bounds every Produce request; set this only to give the
+   * transport's own requests a different bound.
+   */
+  requestTimeoutMs?: number;
   /** Milliseconds the SASL handshake may take. Default 10000. */
+  authenticationTimeoutMs?: number;
+  /** @deprecated The former name of `connectionTimeoutMs`; still read. */
+  connectionTimeout?: number;
+  /** @deprecated The former name of `requestTimeoutMs`; still read. */
+  requestTimeout?: number;
+  /** @deprecated The former name of `authenticationTimeoutMs`; still read. */
   authenticationTimeout?: number;
+  /** @deprecated The former name of `metadataMaxAgeMs`; still read. */
+  metadataMaxAge?: number;
   /**
    * The broker's `message.max.bytes` (or the topic's `max.message.bytes`), which Kafka checks
    * against a whole record batch. Default 1048588, Kafka's default. The transport reports a
@@ -68,7 +81,7 @@ export interface KafkaCommonOptions {
    */
   allowAutoTopicCreation?: boolean;
   /** Milliseconds after which cached cluster metadata is refreshed. Default 300000. */
-  metadataMaxAge?: number;
+  metadataMaxAgeMs?: number;
   /**
    * Kafka's transactional id. Set it to use `producer.transaction(work)`; it implies
    * `idempotent`. Every producer instance needs its own id (a second one with the same id fences
@@ -85,13 +98,13 @@ export interface ResolvedKafkaCommonOptions {
   sasl: KafkaSaslOptions | undefined;
   idempotent: boolean;
   compression: KafkaCompression;
-  connectionTimeout: number;
-  requestTimeout: number;
-  authenticationTimeout: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  authenticationTimeoutMs: number;
   maxMessageBytes: number;
   maxBatchBytes: number;
   allowAutoTopicCreation: boolean;
-  metadataMaxAge: number;
+  metadataMaxAgeMs: number;
   transactionalId: string | undefined;
 }
 
@@ -103,15 +116,26 @@ export const COMMON_OPTION_NAMES: readonly (keyof KafkaCommonOptions)[] = [
   "sasl",
   "idempotent",
   "compression",
-  "connectionTimeout",
-  "requestTimeout",
-  "authenticationTimeout",
+  "connectionTimeoutMs",
+  "requestTimeoutMs",
+  "authenticationTimeoutMs",
   "maxMessageBytes",
   "maxBatchBytes",
   "allowAutoTopicCreation",
-  "metadataMaxAge",
+  "metadataMaxAgeMs",
   "transactionalId",
 ];
+
+/**
+ * Options renamed to end in `Ms`, as every duration in Outbound does, by their former names.
+ * A section written with the former name still works; see `OptionChecks.renamed`.
+ */
+export const RENAMED_COMMON_OPTIONS: Readonly<Record<string, keyof KafkaCommonOptions>> = {
+  connectionTimeout: "connectionTimeoutMs",
+  requestTimeout: "requestTimeoutMs",
+  authenticationTimeout: "authenticationTimeoutMs",
+  metadataMaxAge: "metadataMaxAgeMs",
+};
 
 /** Kafka's default `message.max.bytes`: 1 MiB plus the 12-byte log overhead of old formats. */
 export const KAFKA_DEFAULT_MESSAGE_MAX_BYTES = 1_048_588;
@@ -123,9 +147,9 @@ export const RECORD_FRAMING_RESERVE_BYTES = 256;
 
 export const KAFKA_DEFAULTS = {
   clientId: "outbound",
-  connectionTimeout: 3000,
-  requestTimeout: 30_000,
-  authenticationTimeout: 10_000,
+  connectionTimeoutMs: 3000,
+  requestTimeoutMs: 30_000,
+  authenticationTimeoutMs: 10_000,
   maxMessageBytes: KAFKA_DEFAULT_MESSAGE_MAX_BYTES,
-  metadataMaxAge: 300_000,
+  metadataMaxAgeMs: 300_000,
 } as const;

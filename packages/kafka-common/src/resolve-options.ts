@@ -7,6 +7,7 @@ import {
   type KafkaCompression,
   type KafkaSaslOptions,
   RECORD_FRAMING_RESERVE_BYTES,
+  RENAMED_COMMON_OPTIONS,
   type ResolvedKafkaCommonOptions,
   SASL_MECHANISMS,
 } from "./options.js";
@@ -24,6 +25,8 @@ export interface KafkaOptionsSpec {
   extraOptionNames: readonly string[];
   /** URL schemes it accepts (`kafka`, and `kafkajs` for the kafkajs transport). */
   schemes: readonly string[];
+  /** Its own options' former names, beside {@link RENAMED_COMMON_OPTIONS}. */
+  renamedOptions?: Readonly<Record<string, string>>;
 }
 
 /** Where the options came from, besides the section itself. */
@@ -31,6 +34,8 @@ export interface KafkaOptionsContext {
   url?: string;
   /** The producer's clientId, the default for the transport's. */
   clientId?: string;
+  /** The producer's request timeout, the default for the transport's own requests. */
+  requestTimeoutMs?: number;
 }
 
 /** An `INVALID_CONFIG` error for a Kafka transport's options. */
@@ -52,7 +57,7 @@ export function resolveKafkaCommonOptions(
   const check = optionChecks(spec.transport);
   const invalid = check.invalid;
   const section = check.section(
-    options as object | undefined,
+    check.renamed(options as object | undefined, { ...RENAMED_COMMON_OPTIONS, ...spec.renamedOptions }),
     [...COMMON_OPTION_NAMES, ...spec.extraOptionNames],
     "kafka",
   );
@@ -113,18 +118,21 @@ export function resolveKafkaCommonOptions(
     sasl: resolveSasl(input.sasl, invalid, check),
     idempotent,
     compression,
-    connectionTimeout:
-      check.positiveInteger(input.connectionTimeout, "connectionTimeout") ?? KAFKA_DEFAULTS.connectionTimeout,
-    requestTimeout:
-      check.positiveInteger(input.requestTimeout, "requestTimeout") ?? KAFKA_DEFAULTS.requestTimeout,
-    authenticationTimeout:
-      check.positiveInteger(input.authenticationTimeout, "authenticationTimeout") ??
-      KAFKA_DEFAULTS.authenticationTimeout,
+    connectionTimeoutMs:
+      check.positiveInteger(input.connectionTimeoutMs, "connectionTimeoutMs") ??
+      KAFKA_DEFAULTS.connectionTimeoutMs,
+    requestTimeoutMs:
+      check.positiveInteger(input.requestTimeoutMs, "requestTimeoutMs") ??
+      context.requestTimeoutMs ??
+      KAFKA_DEFAULTS.requestTimeoutMs,
+    authenticationTimeoutMs:
+      check.positiveInteger(input.authenticationTimeoutMs, "authenticationTimeoutMs") ??
+      KAFKA_DEFAULTS.authenticationTimeoutMs,
     maxMessageBytes,
     maxBatchBytes,
     allowAutoTopicCreation,
-    metadataMaxAge:
-      check.positiveInteger(input.metadataMaxAge, "metadataMaxAge") ?? KAFKA_DEFAULTS.metadataMaxAge,
+    metadataMaxAgeMs:
+      check.positiveInteger(input.metadataMaxAgeMs, "metadataMaxAgeMs") ?? KAFKA_DEFAULTS.metadataMaxAgeMs,
     transactionalId,
   };
   return { common, merged };

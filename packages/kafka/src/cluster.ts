@@ -125,7 +125,7 @@ export class Cluster {
     if (topics.length > 0) for (const topic of topics) this.requestRefresh(topic);
   }
 
-  /** Refreshes topics whose metadata is older than `metadataMaxAge`, in the background. */
+  /** Refreshes topics whose metadata is older than `metadataMaxAgeMs`, in the background. */
   refreshIfStale(topic: string): void {
     const entry = this.#topics.get(topic);
     if (entry && performance.now() - entry.fetchedAt > this.#options.metadataMaxAgeMs)

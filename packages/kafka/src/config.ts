@@ -22,6 +22,8 @@ export interface KafkaTransportOptions extends KafkaCommonOptions {
    */
   maxInFlightRequests?: number;
   /** Milliseconds a transaction may stay open before the coordinator aborts it. Default 60000. */
+  transactionTimeoutMs?: number;
+  /** @deprecated The former name of `transactionTimeoutMs`; still read. */
   transactionTimeout?: number;
   /**
    * Advanced: the address to dial for a broker, given the address it advertises. For brokers
@@ -33,14 +35,14 @@ export interface KafkaTransportOptions extends KafkaCommonOptions {
 
 export interface ResolvedKafkaOptions extends ResolvedKafkaCommonOptions {
   maxInFlightRequests: number;
-  transactionTimeout: number;
+  transactionTimeoutMs: number;
   brokerAddress: KafkaTransportOptions["brokerAddress"];
 }
 
 /** The idempotent producer's limit, and Java's default. */
 export const MAX_IN_FLIGHT_IDEMPOTENT = 5;
 
-const EXTRA_OPTIONS = ["maxInFlightRequests", "transactionTimeout", "brokerAddress"] as const;
+const EXTRA_OPTIONS = ["maxInFlightRequests", "transactionTimeoutMs", "brokerAddress"] as const;
 
 /**
  * Validates options and fills defaults. Throws `INVALID_CONFIG` naming the option at fault.
@@ -58,6 +60,7 @@ export function resolveKafkaOptions(
     defaultIdempotent: context.acks === undefined || context.acks === "all",
     extraOptionNames: EXTRA_OPTIONS,
     schemes: ["kafka"],
+    renamedOptions: { transactionTimeout: "transactionTimeoutMs" },
   });
   const check = optionChecks("kafka");
   const invalid = check.invalid;
@@ -75,7 +78,8 @@ export function resolveKafkaOptions(
   return {
     ...common,
     maxInFlightRequests,
-    transactionTimeout: check.positiveInteger(merged.transactionTimeout, "transactionTimeout") ?? 60_000,
+    transactionTimeoutMs:
+      check.positiveInteger(merged.transactionTimeoutMs, "transactionTimeoutMs") ?? 60_000,
     brokerAddress: brokerAddress as KafkaTransportOptions["brokerAddress"],
   };
 }

@@ -45,6 +45,7 @@ export const transport: TransportModule<KafkaTransportOptions | undefined> = {
     const options = resolveKafkaOptions(config.options, {
       ...(config.url ? { url: config.url } : {}),
       clientId: config.clientId,
+      ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
       ...(config.acks ? { acks: config.acks } : {}),
     });
     return new KafkaTransport(options, config.logger);

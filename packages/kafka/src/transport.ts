@@ -86,13 +86,13 @@ export class KafkaTransport implements Transport {
       bootstrap: options.brokers.map(parseAddress),
       settings: {
         clientId: options.clientId,
-        connectTimeoutMs: options.connectionTimeout + (options.sasl ? options.authenticationTimeout : 0),
-        requestTimeoutMs: options.requestTimeout,
+        connectTimeoutMs: options.connectionTimeoutMs + (options.sasl ? options.authenticationTimeoutMs : 0),
+        requestTimeoutMs: options.requestTimeoutMs,
         tls: toTls(options.ssl),
         sasl: toClientSasl(options.sasl),
       },
       allowAutoTopicCreation: options.allowAutoTopicCreation,
-      metadataMaxAgeMs: options.metadataMaxAge,
+      metadataMaxAgeMs: options.metadataMaxAgeMs,
       ...(options.brokerAddress ? { brokerAddress: options.brokerAddress } : {}),
       logger,
     });
@@ -100,21 +100,21 @@ export class KafkaTransport implements Transport {
       this.#coordinator = new TransactionCoordinator(
         this.#cluster,
         options.transactionalId,
-        options.requestTimeout,
+        options.requestTimeoutMs,
       );
-      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeout, {
+      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeoutMs, {
         coordinator: this.#coordinator,
-        timeoutMs: options.transactionTimeout,
+        timeoutMs: options.transactionTimeoutMs,
       });
     } else if (options.idempotent) {
-      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeout);
+      this.#ids = new ProducerIdManager(this.#cluster, logger, options.requestTimeoutMs);
     }
     this.#sender = new Sender(this.#cluster, this.#ids, {
       idempotent: options.idempotent,
       transactionalId: options.transactionalId,
       maxInFlightPerConnection: options.maxInFlightRequests,
       codec: codecFor(options.compression),
-      requestTimeoutMs: options.requestTimeout,
+      requestTimeoutMs: options.requestTimeoutMs,
       retry: DEFAULT_RETRY,
       logger,
     });
@@ -169,7 +169,7 @@ export class KafkaTransport implements Transport {
     context: SendContext | undefined,
     transactional: boolean,
   ): Promise<RecordResult[]> {
-    const timeoutMs = context?.timeoutMs ?? this.#options.requestTimeout;
+    const timeoutMs = context?.timeoutMs ?? this.#options.requestTimeoutMs;
     return new Promise<RecordResult[]>((resolve) => {
       this.#sender.enqueue(
         new ProduceBatch(

@@ -49,6 +49,7 @@ export const transport: TransportModule<KafkajsTransportOptions | undefined> = {
     const options = resolveKafkajsOptions(config.options, {
       ...(config.url ? { url: config.url } : {}),
       clientId: config.clientId,
+      ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
     });
     return new KafkajsTransport(options, config.logger);
   },

@@ -74,9 +74,9 @@ export class KafkajsTransport implements Transport {
       brokers: options.brokers,
       ssl: options.ssl,
       sasl: toSasl(options),
-      connectionTimeout: options.connectionTimeout,
-      requestTimeout: options.requestTimeout,
-      authenticationTimeout: options.authenticationTimeout,
+      connectionTimeout: options.connectionTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      authenticationTimeout: options.authenticationTimeoutMs,
       retry: { retries: 0 },
       logLevel: logLevel.WARN,
       logCreator: kafkajsLogCreator(logger),
@@ -95,7 +95,7 @@ export class KafkajsTransport implements Transport {
         ? { maxInFlightRequests: options.maxInFlightRequests }
         : {}),
       allowAutoTopicCreation: options.allowAutoTopicCreation,
-      metadataMaxAge: options.metadataMaxAge,
+      metadataMaxAge: options.metadataMaxAgeMs,
       ...(options.transactionalId !== undefined ? { transactionalId: options.transactionalId } : {}),
     });
     this.#admin = this.#kafka.admin({ retry: { retries: 0 } });
@@ -259,7 +259,7 @@ export class KafkajsTransport implements Transport {
       topic: batch.topic,
       messages: records.map(toKafkaMessage),
       acks: toKafkaAcks(batch.acks),
-      timeout: Math.max(1, Math.min(context.timeoutMs, this.#options.requestTimeout)),
+      timeout: Math.max(1, Math.min(context.timeoutMs, this.#options.requestTimeoutMs)),
       compression: toKafkaCompression(this.#options.compression) as never,
     });
     return this.#bounded(request, context);
@@ -340,7 +340,7 @@ export class KafkajsTransport implements Transport {
     await this.connect();
     // The first transaction on a fresh cluster waits while the broker creates its transaction
     // state topic; kafkajs's own retries are off, so wait here, bounded.
-    const deadline = Date.now() + this.#options.requestTimeout;
+    const deadline = Date.now() + this.#options.requestTimeoutMs;
     for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
       try {
         const transaction = await this.#producer.transaction();

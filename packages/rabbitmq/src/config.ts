@@ -66,6 +66,8 @@ export interface RabbitMqOptions {
   /** Default 5000. */
   reconnectMaxMs?: number;
   /** TCP connect timeout in ms. Default 10000. */
+  connectionTimeoutMs?: number;
+  /** @deprecated The former name of `connectionTimeoutMs`, the name every transport uses; still read. */
   connectTimeoutMs?: number;
 }
 
@@ -88,7 +90,7 @@ export interface ResolvedRabbitMqConfig {
   maxMessageBytes: number;
   reconnectInitialMs: number;
   reconnectMaxMs: number;
-  connectTimeoutMs: number;
+  connectionTimeoutMs: number;
 }
 
 /**
@@ -107,7 +109,7 @@ const DEFAULTS = {
   maxMessageBytes: 16 * 1024 * 1024,
   reconnectInitialMs: 100,
   reconnectMaxMs: 5000,
-  connectTimeoutMs: 10_000,
+  connectionTimeoutMs: 10_000,
 };
 
 const check = optionChecks("rabbitmq");
@@ -132,7 +134,7 @@ const OPTION_NAMES = [
   "maxMessageBytes",
   "reconnectInitialMs",
   "reconnectMaxMs",
-  "connectTimeoutMs",
+  "connectionTimeoutMs",
 ] as const satisfies readonly (keyof RabbitMqOptions)[];
 
 const DECLARE_OPTION_NAMES = [
@@ -188,7 +190,10 @@ function resolveDeclare(
 
 /** Validates options and fills defaults. Throws `INVALID_CONFIG` naming the bad option. */
 export function resolveConfig(section: RabbitMqOptions = {}, url?: string): ResolvedRabbitMqConfig {
-  const options = check.section(section, OPTION_NAMES);
+  const options = check.section(
+    check.renamed(section, { connectTimeoutMs: "connectionTimeoutMs" }),
+    OPTION_NAMES,
+  );
   const fromUrl = (options.url ?? url) !== undefined ? parseUrl((options.url ?? url) as string) : undefined;
   const protocol = fromUrl?.protocol ?? (options.tls ? "amqps" : "amqp");
   const destination =
@@ -200,7 +205,7 @@ export function resolveConfig(section: RabbitMqOptions = {}, url?: string): Reso
   const heartbeat = check.integer(fromUrl?.heartbeat ?? options.heartbeat, "heartbeat", 0);
   const tls = options.tls === true ? {} : options.tls || undefined;
   const port = protocol === "amqps" ? 5671 : 5672;
-  const ms = (name: "reconnectInitialMs" | "reconnectMaxMs" | "connectTimeoutMs") =>
+  const ms = (name: "reconnectInitialMs" | "reconnectMaxMs" | "connectionTimeoutMs") =>
     check.positiveInteger(options[name], name) ?? DEFAULTS[name];
   return {
     protocol,
@@ -221,7 +226,7 @@ export function resolveConfig(section: RabbitMqOptions = {}, url?: string): Reso
       check.positiveInteger(options.maxMessageBytes, "maxMessageBytes") ?? DEFAULTS.maxMessageBytes,
     reconnectInitialMs: ms("reconnectInitialMs"),
     reconnectMaxMs: ms("reconnectMaxMs"),
-    connectTimeoutMs: ms("connectTimeoutMs"),
+    connectionTimeoutMs: ms("connectionTimeoutMs"),
   };
 }
 

@@ -260,7 +260,7 @@ export class ConnectionManager {
   private socketOptions(): Record<string, unknown> {
     return {
       ...(this.config.tls ?? {}),
-      timeout: this.config.connectTimeoutMs,
+      timeout: this.config.connectionTimeoutMs,
       clientProperties: { connection_name: this.clientId, product: "outbound" },
     };
   }

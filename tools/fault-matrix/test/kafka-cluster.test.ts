@@ -51,7 +51,7 @@ const subjects: Subject[] = [
       kafkaTransport({
         brokers: bootstrapProxies,
         brokerAddress: ({ nodeId }) => ({ host: "127.0.0.1", port: proxyPort(nodeId) }),
-        requestTimeout: 10_000,
+        requestTimeoutMs: 10_000,
       }),
   },
   {
@@ -63,7 +63,7 @@ const subjects: Subject[] = [
       kafkajsTransport({
         brokers: bootstrapProxies,
         idempotent: true,
-        requestTimeout: 10_000,
+        requestTimeoutMs: 10_000,
         socketFactory: ({ port, onConnect }) => {
           const node = nodeOfPort.get(port);
           const socket = net.connect({ host: "127.0.0.1", port: node ? proxyPort(node) : port }, onConnect);

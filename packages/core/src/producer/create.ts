@@ -26,6 +26,7 @@ function sourceFor(parsed: ParsedConfig): TransportSource {
       clientId: options.clientId,
       logger,
       acks: options.acks,
+      requestTimeoutMs: options.requestTimeoutMs,
     });
   if (typeof spec === "object" && spec !== null) {
     const module = spec as TransportModule;

@@ -91,6 +91,12 @@ export interface TransportConfig<O = unknown> {
   logger: Logger;
   /** The producer's acks, for transports whose defaults depend on it (Kafka's idempotence). */
   acks?: Acks;
+  /**
+   * The producer's `requestTimeoutMs`, the engine's bound on every send request. A transport
+   * makes it the default bound of its own requests too (metadata, handshakes), so one setting
+   * covers both unless its section says otherwise.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** What a transport package exports as `transport` so the registry can load it by name. */

@@ -36,14 +36,47 @@ describe("Kafka options both transports share", () => {
       clientId: "outbound",
       compression: "none",
       idempotent: false,
-      connectionTimeout: 3000,
-      requestTimeout: 30000,
-      authenticationTimeout: 10000,
+      connectionTimeoutMs: 3000,
+      requestTimeoutMs: 30000,
+      authenticationTimeoutMs: 10000,
       maxMessageBytes: 1_048_588,
       maxBatchBytes: 524_294,
       allowAutoTopicCreation: true,
-      metadataMaxAge: 300_000,
+      metadataMaxAgeMs: 300_000,
     });
+  });
+
+  it("reads durations under their former names without Ms, and refuses a former and a current name that disagree", () => {
+    const former = {
+      brokers: ["h:1"],
+      connectionTimeout: 1000,
+      requestTimeout: 2000,
+      authenticationTimeout: 3000,
+      metadataMaxAge: 4000,
+    };
+    expect(resolve(former)).toMatchObject({
+      connectionTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+      authenticationTimeoutMs: 3000,
+      metadataMaxAgeMs: 4000,
+    });
+    const both = configError(() => resolve({ brokers: ["h:1"], requestTimeout: 1, requestTimeoutMs: 2 }));
+    expect(both.message).toContain('"requestTimeout" is the former name of "requestTimeoutMs"');
+    // A former name is validated as the current one is.
+    expect(configError(() => resolve({ brokers: ["h:1"], metadataMaxAge: -5 })).message).toContain(
+      '"metadataMaxAgeMs"',
+    );
+  });
+
+  it("bounds the transport's own requests by the producer's request timeout unless the section says otherwise", () => {
+    const fromProducer = resolveKafkaCommonOptions({ brokers: ["h:1"] }, { requestTimeoutMs: 7000 }, spec);
+    expect(fromProducer.common.requestTimeoutMs).toBe(7000);
+    const own = resolveKafkaCommonOptions(
+      { brokers: ["h:1"], requestTimeoutMs: 9000 },
+      { requestTimeoutMs: 7000 },
+      spec,
+    );
+    expect(own.common.requestTimeoutMs).toBe(9000);
   });
 
   it("takes the idempotence default from the transport", () => {
@@ -65,9 +98,9 @@ describe("Kafka options both transports share", () => {
 
   it.each([
     [{ compression: "brotli" }, '"compression"'],
-    [{ connectionTimeout: -1 }, '"connectionTimeout"'],
-    [{ requestTimeout: 1.5 }, '"requestTimeout"'],
-    [{ authenticationTimeout: "10" }, '"authenticationTimeout"'],
+    [{ connectionTimeoutMs: -1 }, '"connectionTimeoutMs"'],
+    [{ requestTimeoutMs: 1.5 }, '"requestTimeoutMs"'],
+    [{ authenticationTimeoutMs: "10" }, '"authenticationTimeoutMs"'],
     [{ sasl: { mechanism: "gssapi", username: "u", password: "p" } }, '"sasl.mechanism"'],
     [{ sasl: { mechanism: "plain", username: "u" } }, '"sasl.password"'],
     [{ sasl: { mechanism: "oauthbearer" } }, '"sasl.token"'],

@@ -112,7 +112,7 @@ describe("the sender on the real broker", () => {
       transport: kafkaTransport({
         brokers: ["127.0.0.1:19431"],
         brokerAddress: () => ({ host: "127.0.0.1", port: 19431 }),
-        requestTimeout: 1000,
+        requestTimeoutMs: 1000,
       }),
       serializer: "string",
       batchMaxRecords: 20,
@@ -182,7 +182,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("slow-answer");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafka-timeout", 19432);
-    const slow = proxied(19432, { requestTimeout: 1500 });
+    const slow = proxied(19432, { requestTimeoutMs: 1500 });
     try {
       expect(await slow.partitions(topic)).toBe(1);
       const [warm] = await slow.send(makeBatch(topic, 0, [makeRecord(topic, 0, "warm")]), sendContext());
@@ -212,7 +212,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("deadline");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafka-deadline", 19433);
-    const slow = proxied(19433, { requestTimeout: 30_000 });
+    const slow = proxied(19433, { requestTimeoutMs: 30_000 });
     try {
       expect(await slow.partitions(topic)).toBe(1);
       // Open the connection to the leader first: the held answer is then the produce's own.
@@ -246,7 +246,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("never-written");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafka-unwritten", 19435);
-    const stuck = proxied(19435, { requestTimeout: 30_000 });
+    const stuck = proxied(19435, { requestTimeoutMs: 30_000 });
     try {
       expect(await stuck.partitions(topic)).toBe(1);
       // The leader's connection is opened only now, and its ApiVersions answer never comes.
@@ -272,7 +272,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("reset");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafka-reset", 19434);
-    const flaky = proxied(19434, { requestTimeout: 5000 });
+    const flaky = proxied(19434, { requestTimeoutMs: 5000 });
     try {
       expect(await flaky.partitions(topic)).toBe(1);
       await proxy.addToxic({

@@ -8,7 +8,7 @@ import { kafkaTransport, resolveKafkaOptions, transport } from "../../src/index.
 describe("kafka transport options", () => {
   it("is idempotent by default, as the Java producer is since Kafka 3.0, with five requests in flight", () => {
     const options = resolveKafkaOptions({ brokers: ["h:1"] });
-    expect(options).toMatchObject({ idempotent: true, maxInFlightRequests: 5, transactionTimeout: 60_000 });
+    expect(options).toMatchObject({ idempotent: true, maxInFlightRequests: 5, transactionTimeoutMs: 60_000 });
     expect(kafkaTransport({ brokers: ["h:1"] }).capabilities).toMatchObject({
       acks: ["all"],
       orderedInFlight: 5,

@@ -32,7 +32,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("slow-answer");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafkajs-timeout", 19192);
-    const slow = kafkajsTransport({ brokers, socketFactory: proxy.socketFactory, requestTimeout: 1500 });
+    const slow = kafkajsTransport({ brokers, socketFactory: proxy.socketFactory, requestTimeoutMs: 1500 });
     try {
       await slow.connect();
       expect(await slow.partitions(topic)).toBe(1);
@@ -65,7 +65,7 @@ describe("network faults through toxiproxy", () => {
     const topic = uniqueTopic("reset");
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy("outbound-kafkajs-reset", 19193);
-    const flaky = kafkajsTransport({ brokers, socketFactory: proxy.socketFactory, requestTimeout: 5000 });
+    const flaky = kafkajsTransport({ brokers, socketFactory: proxy.socketFactory, requestTimeoutMs: 5000 });
     try {
       await flaky.connect();
       expect(await flaky.partitions(topic)).toBe(1);

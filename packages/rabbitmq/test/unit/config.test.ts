@@ -111,6 +111,15 @@ describe("the rabbitmq config section", () => {
     );
   });
 
+  it("names the connect timeout connectionTimeoutMs, as every transport does, and still reads connectTimeoutMs", () => {
+    expect(resolveConfig().connectionTimeoutMs).toBe(10_000);
+    expect(resolveConfig({ connectionTimeoutMs: 2500 }).connectionTimeoutMs).toBe(2500);
+    expect(resolveConfig({ connectTimeoutMs: 1500 }).connectionTimeoutMs).toBe(1500);
+    expect(
+      configError(() => resolveConfig({ connectTimeoutMs: 1, connectionTimeoutMs: 2 })).message,
+    ).toContain('"connectTimeoutMs" is the former name of "connectionTimeoutMs"');
+  });
+
   it("is a compile error too, and INVALID_CONFIG at connect", async () => {
     // If the TransportOptionsMap merge in src/config.ts stopped applying, this directive would
     // be unused and the typecheck would fail.

@@ -101,7 +101,7 @@ export function brokerErrorSuite(subject: KafkaSubject): void {
 
     it("a broker that is not there is a retriable BROKER_UNAVAILABLE, within the connection timeout", async () => {
       // Port 1 on loopback: nothing listens, the connection is refused at once.
-      const nowhere = subject.transport({ brokers: ["127.0.0.1:1"], connectionTimeout: 1000 });
+      const nowhere = subject.transport({ brokers: ["127.0.0.1:1"], connectionTimeoutMs: 1000 });
       const started = Date.now();
       const error = await rejection(nowhere.connect());
       expect(error).toMatchObject({ code: "BROKER_UNAVAILABLE", kind: "retriable", transport: subject.name });

@@ -46,7 +46,7 @@ export function idempotenceSuite(subject: KafkaSubject, proxyPorts: [number, num
     await probe.createTopic(topic, { partitions: 1 });
     const proxy = await kafkaProxy(`outbound-${subject.name}-idempotence-${proxyPort}`, proxyPort);
     const producer = createProducer({
-      transport: subject.transport({ brokers, proxyPort, idempotent, requestTimeout: 1000 }),
+      transport: subject.transport({ brokers, proxyPort, idempotent, requestTimeoutMs: 1000 }),
       serializer: "string",
     });
     let retries = 0;

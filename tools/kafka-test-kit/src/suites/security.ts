@@ -72,7 +72,7 @@ export function securitySuite(subject: KafkaSubject): void {
         const transport = subject.transport({
           brokers: [saslBroker],
           sasl: { mechanism, username: user.username, password: wrong },
-          authenticationTimeout: 5000,
+          authenticationTimeoutMs: 5000,
         });
         const { caught, elapsed } = await failedConnect(transport);
         expect(caught).toMatchObject({ code: "AUTH_FAILED", kind: "terminal", transport: subject.name });
@@ -131,7 +131,7 @@ export function securitySuite(subject: KafkaSubject): void {
       const transport = subject.transport({
         brokers: [brokerEndpoints().kafkaOauth],
         sasl: { mechanism: "oauthbearer", token: () => bad },
-        authenticationTimeout: 5000,
+        authenticationTimeoutMs: 5000,
       });
       // kafkajs reports the refused token only on the first request after connect(), as
       // ILLEGAL_SASL_STATE; either way nothing is produced and the error is terminal.
@@ -154,7 +154,7 @@ export function securitySuite(subject: KafkaSubject): void {
       const transport = subject.transport({
         brokers: [brokerEndpoints().kafka],
         ssl: true,
-        connectionTimeout: 2000,
+        connectionTimeoutMs: 2000,
       });
       const { caught, elapsed } = await failedConnect(transport);
       // The broker drops the ClientHello; retrying cannot help until the configuration changes.
@@ -180,7 +180,7 @@ export function securitySuite(subject: KafkaSubject): void {
       const transport = subject.transport({
         brokers: [brokerEndpoints().kafkaTls],
         ssl: true,
-        connectionTimeout: 3000,
+        connectionTimeoutMs: 3000,
       });
       const { caught } = await failedConnect(transport);
       expect(caught).toMatchObject({ code: "AUTH_FAILED", kind: "terminal", transport: subject.name });

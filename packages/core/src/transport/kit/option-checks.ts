@@ -17,6 +17,13 @@ export interface OptionChecks {
    * the section, or `{}` when it is left out.
    */
   section<T extends object>(section: T | undefined, known: readonly string[], name?: string): Partial<T>;
+  /**
+   * A copy of the section with options given under a former name moved to their current one
+   * (`{ requestTimeout: "requestTimeoutMs" }`), so that configs written before a rename keep
+   * working. Giving both names with different values is refused rather than one silently winning.
+   * Run it before {@link section}, which then sees only current names.
+   */
+  renamed<T extends object>(section: T | undefined, renames: Readonly<Record<string, string>>): T | undefined;
   /** An integer from 1 up. */
   positiveInteger(value: unknown, name: string): number | undefined;
   /** An integer within `[min, max]` (`max` defaults to `Number.MAX_SAFE_INTEGER`). */
@@ -51,6 +58,24 @@ export function optionChecks(transport: string): OptionChecks {
       }
       checkKnownKeys(section, known, { transport, section: name });
       return section as Partial<T>;
+    },
+    renamed<T extends object>(section: T | undefined, renames: Readonly<Record<string, string>>) {
+      if (typeof section !== "object" || section === null || Array.isArray(section)) return section;
+      let copy: Record<string, unknown> | undefined;
+      for (const former in renames) {
+        if (!Object.hasOwn(section, former)) continue;
+        const current = renames[former] as string;
+        copy ??= { ...(section as Record<string, unknown>) };
+        const value = copy[former];
+        if (copy[current] !== undefined && copy[current] !== value) {
+          throw invalid(
+            `option "${former}" is the former name of "${current}"; both are given, with different values (${shown(value)} and ${shown(copy[current])}): keep "${current}" only`,
+          );
+        }
+        delete copy[former];
+        if (value !== undefined) copy[current] = value;
+      }
+      return (copy ?? section) as T;
     },
     positiveInteger(value, name) {
       if (value === undefined) return undefined;
