@@ -1,7 +1,7 @@
 import type { OutboundRecord } from "@outbound/core";
-import { CONTENT_TYPE_HEADER, hasHeader, MESSAGE_ID_HEADER } from "@outbound/kafka-common";
 import type { KafkaCodec } from "./compression.js";
 import { checksum } from "./crc32c.js";
+import { type EncodedHeader, recordHeaders } from "./mapping.js";
 
 /** Bytes of a v2 record batch before its records: offset, length, epoch, magic, crc and the rest. */
 export const RECORD_BATCH_HEADER_BYTES = 61;
@@ -24,9 +24,6 @@ export const NO_IDENTITY: BatchIdentity = {
   baseSequence: -1,
   transactional: false,
 };
-
-/** One record header as bytes, in the order the record carries them. */
-type EncodedHeader = [key: Buffer, value: Buffer | null];
 
 /** Zigzag varint length of a 32-bit signed integer. */
 function varintSize(value: number): number {
@@ -74,48 +71,6 @@ function writeVarlong(buffer: Buffer, offset: number, value: number): number {
   }
   buffer[offset++] = v;
   return offset;
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/**
- * The headers a record carries: the user's, then the content type and the message id unless the
- * user already set a header of that name (an explicit header is the user's decision).
- */
-function recordHeaders(record: OutboundRecord): EncodedHeader[] {
-  const out: EncodedHeader[] = [];
-  const source = record.headers;
-  let userHeaders = false;
-  for (const name in source) {
-    const value = source[name] as string | Uint8Array;
-    out.push([
-      Buffer.from(name, "utf8"),
-      typeof value === "string" ? Buffer.from(value, "utf8") : asBuffer(value),
-    ]);
-    userHeaders = true;
-  }
-  if (record.contentType && !(userHeaders && hasHeader(source, CONTENT_TYPE_HEADER))) {
-    out.push([CONTENT_TYPE_KEY, contentTypeBytes(record.contentType)]);
-  }
-  if (record.id !== undefined && !(userHeaders && hasHeader(source, MESSAGE_ID_HEADER))) {
-    out.push([MESSAGE_ID_KEY, Buffer.from(record.id, "utf8")]);
-  }
-  return out;
-}
-
-const CONTENT_TYPE_KEY = Buffer.from(CONTENT_TYPE_HEADER);
-const MESSAGE_ID_KEY = Buffer.from(MESSAGE_ID_HEADER);
-// Most batches carry one or two content types; their bytes are made once.
-const contentTypes = new Map<string, Buffer>();
-function contentTypeBytes(contentType: string): Buffer {
-  let bytes = contentTypes.get(contentType);
-  if (!bytes) {
-    bytes = Buffer.from(contentType, "utf8");
-    if (contentTypes.size < 64) contentTypes.set(contentType, bytes);
-  }
-  return bytes;
 }
 
 interface SizedRecord {

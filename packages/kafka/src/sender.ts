@@ -1,12 +1,13 @@
-import { type Logger, OutboundError, type RecordResult } from "@outbound/core";
+import { type Logger, OutboundError } from "@outbound/core";
 import { type BackoffPolicy, backoffDelay } from "@outbound/core/transport";
-import { offsetCounter, toKafkaAcks } from "@outbound/kafka-common";
+import { toKafkaAcks } from "@outbound/kafka-common";
 import { protocolErrorsCodesById, ResponseError } from "@platformatic/kafka";
 import { verdictFor } from "./answer-rules.js";
 import type { BrokerConnection } from "./broker-connection.js";
 import type { Cluster } from "./cluster.js";
 import type { KafkaCodec } from "./compression.js";
 import { brokerError, toKafkaOutboundError } from "./errors.js";
+import { toRecordResults } from "./mapping.js";
 import { PartitionState } from "./partition-state.js";
 import type { ProduceBatch } from "./produce-batch.js";
 import {
@@ -416,27 +417,7 @@ export class Sender {
     const state = this.#partition(batch.topic, batch.partition);
     state.acknowledged(batch);
     if (batch.done) return;
-    const records = batch.records;
-    const results = new Array<RecordResult>(records.length);
-    if (!answer) {
-      for (let i = 0; i < records.length; i++) {
-        results[i] = { ok: true, partition: batch.partition, acknowledged: batch.acks !== "none" };
-      }
-    } else {
-      // A duplicate of a batch stored long ago may come back with offset -1.
-      const offsetAt = offsetCounter(answer.baseOffset >= 0n ? answer.baseOffset : undefined, records.length);
-      const appendTime = answer.logAppendTimeMs >= 0n ? Number(answer.logAppendTimeMs) : -1;
-      for (let i = 0; i < records.length; i++) {
-        results[i] = {
-          ok: true,
-          partition: batch.partition,
-          offset: offsetAt(i),
-          timestamp: appendTime >= 0 ? appendTime : records[i]!.timestamp,
-          acknowledged: true,
-        };
-      }
-    }
-    batch.settle(results);
+    batch.settle(toRecordResults(batch.records, batch.partition, batch.acks !== "none", answer));
   }
 
   #brokerRefused(batch: ProduceBatch, answer: PartitionAnswer, now: number): void {
