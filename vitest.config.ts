@@ -69,6 +69,7 @@ export default defineConfig({
             ...otherPackages.map((p) => `packages/${p}/test/**/*.test.ts`),
             "examples/*/test/**/*.test.ts",
             "bench/test/**/*.test.ts",
+            "tools/transport-shape/test/**/*.test.ts",
             ...transports.map((t) => `packages/${t}/test/unit/**/*.test.ts`),
           ],
           // Integration tests need a broker; they run in that broker's project.

@@ -1,5 +1,5 @@
 import type { OutboundError } from "@outbound/core";
-import { type OptionChecks, optionChecks } from "@outbound/core/transport";
+import { type OptionChecks, optionChecks, type TransportContext } from "@outbound/core/transport";
 import {
   COMMON_OPTION_NAMES,
   KAFKA_DEFAULTS,
@@ -29,14 +29,12 @@ export interface KafkaOptionsSpec {
   renamedOptions?: Readonly<Record<string, string>>;
 }
 
-/** Where the options came from, besides the section itself. */
-export interface KafkaOptionsContext {
-  url?: string;
-  /** The producer's clientId, the default for the transport's. */
-  clientId?: string;
-  /** The producer's request timeout, the default for the transport's own requests. */
-  requestTimeoutMs?: number;
-}
+/**
+ * Where the options came from, besides the section itself: the producer's `url`, its `clientId`
+ * (the default for the transport's), its `requestTimeoutMs` (the default bound of the
+ * transport's own requests) and its `acks` (the Kafka transport's idempotence default).
+ */
+export type KafkaOptionsContext = TransportContext;
 
 /** An `INVALID_CONFIG` error for a Kafka transport's options. */
 export function invalidKafkaOption(transport: string, message: string): OutboundError {

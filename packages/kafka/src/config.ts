@@ -52,7 +52,7 @@ const EXTRA_OPTIONS = ["maxInFlightRequests", "transactionTimeoutMs", "brokerAdd
  */
 export function resolveKafkaOptions(
   options: KafkaTransportOptions | undefined,
-  context: KafkaOptionsContext & { acks?: string } = {},
+  context: KafkaOptionsContext = {},
 ): ResolvedKafkaOptions {
   const { common, merged } = resolveKafkaCommonOptions(options, context, {
     transport: "kafka",

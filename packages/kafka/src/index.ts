@@ -1,4 +1,4 @@
-import type { Logger, TransportModule } from "@outbound/core";
+import type { TransportModule, TransportSettings } from "@outbound/core";
 import { type KafkaTransportOptions, resolveKafkaOptions } from "./config.js";
 import { KafkaTransport } from "./transport.js";
 
@@ -31,10 +31,10 @@ export { KafkaTransport } from "./transport.js";
  */
 export function kafkaTransport(
   options: KafkaTransportOptions & { url?: string },
-  settings: { logger?: Logger } = {},
+  settings: TransportSettings = {},
 ): KafkaTransport {
   const { url, ...rest } = options;
-  return new KafkaTransport(resolveKafkaOptions(rest, url ? { url } : {}), settings.logger);
+  return new KafkaTransport(resolveKafkaOptions(rest, { url, clientId: settings.clientId }), settings);
 }
 
 /** What the core registry loads for `kafka://` URLs and `transport: "kafka"`. */
@@ -42,12 +42,6 @@ export const transport: TransportModule<KafkaTransportOptions | undefined> = {
   name: "kafka",
   schemes: ["kafka"],
   create(config) {
-    const options = resolveKafkaOptions(config.options, {
-      ...(config.url ? { url: config.url } : {}),
-      clientId: config.clientId,
-      ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
-      ...(config.acks ? { acks: config.acks } : {}),
-    });
-    return new KafkaTransport(options, config.logger);
+    return new KafkaTransport(resolveKafkaOptions(config.options, config), config);
   },
 };

@@ -10,7 +10,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { ClosedState, type TransportSettings, transportErrors } from "@outbound/core/transport";
 import { describeKafkaOptions, type KafkaSaslOptions } from "@outbound/kafka-common";
 import type { SASLOptions } from "@platformatic/kafka";
 import { kafkaCapabilities } from "./capabilities.js";
@@ -78,7 +78,8 @@ export class KafkaTransport implements Transport {
   readonly #state = new ClosedState(this.#errors);
   #transaction: KafkaTransaction | undefined;
 
-  constructor(options: ResolvedKafkaOptions, logger: Logger = silentLogger) {
+  constructor(options: ResolvedKafkaOptions, settings: TransportSettings = {}) {
+    const logger = settings.logger ?? silentLogger;
     this.#options = options;
     this.#logger = logger;
     this.capabilities = kafkaCapabilities(options);

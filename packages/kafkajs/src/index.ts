@@ -1,4 +1,4 @@
-import type { Logger, TransportModule } from "@outbound/core";
+import type { TransportModule, TransportSettings } from "@outbound/core";
 import { type KafkajsTransportOptions, resolveKafkajsOptions } from "./config.js";
 import { KafkajsTransport } from "./transport.js";
 
@@ -31,10 +31,10 @@ export { KafkajsTransport } from "./transport.js";
  */
 export function kafkajsTransport(
   options: KafkajsTransportOptions & { url?: string },
-  settings: { logger?: Logger } = {},
+  settings: TransportSettings = {},
 ): KafkajsTransport {
   const { url, ...rest } = options;
-  return new KafkajsTransport(resolveKafkajsOptions(rest, url ? { url } : {}), settings.logger);
+  return new KafkajsTransport(resolveKafkajsOptions(rest, { url, clientId: settings.clientId }), settings);
 }
 
 /**
@@ -46,11 +46,6 @@ export const transport: TransportModule<KafkajsTransportOptions | undefined> = {
   schemes: ["kafkajs"],
   sections: ["kafkajs", "kafka"],
   create(config) {
-    const options = resolveKafkajsOptions(config.options, {
-      ...(config.url ? { url: config.url } : {}),
-      clientId: config.clientId,
-      ...(config.requestTimeoutMs ? { requestTimeoutMs: config.requestTimeoutMs } : {}),
-    });
-    return new KafkajsTransport(options, config.logger);
+    return new KafkajsTransport(resolveKafkajsOptions(config.options, config), config);
   },
 };

@@ -9,8 +9,8 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import { ClosedState, transportErrors } from "@outbound/core/transport";
-import { describeKafkaOptions, kafkaCapabilities } from "@outbound/kafka-common";
+import { ClosedState, type TransportSettings, transportErrors } from "@outbound/core/transport";
+import { describeKafkaOptions } from "@outbound/kafka-common";
 import kafkajs, {
   type Admin,
   type Kafka,
@@ -65,7 +65,8 @@ export class KafkajsTransport implements Transport {
   /** Rejecters of sends still waiting, so `close()` never leaves one pending. */
   readonly #pending = new Set<(error: OutboundError) => void>();
 
-  constructor(options: ResolvedKafkajsOptions, logger: Logger = silentLogger) {
+  constructor(options: ResolvedKafkajsOptions, settings: TransportSettings = {}) {
+    const logger = settings.logger ?? silentLogger;
     this.#options = options;
     this.#logger = logger;
     this.capabilities = kafkajsCapabilities(options);

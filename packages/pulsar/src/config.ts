@@ -1,6 +1,6 @@
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { TransportConfig } from "@outbound/core";
-import { optionChecks } from "@outbound/core/transport";
+import { optionChecks, type TransportContext } from "@outbound/core/transport";
 import { type BrokerAddress, parseBrokerUrl } from "./client/service-url.js";
 import { type CompressionCodec, loadLz4, type ProducerAccessModeName } from "./protocol/index.js";
 
@@ -87,13 +87,18 @@ const OPTION_NAMES = [
   "reconnect",
 ] as const satisfies readonly (keyof PulsarTransportOptions)[];
 
-/** Applies defaults and validates; throws `INVALID_CONFIG` naming the offending option. */
-export function resolvePulsarConfig(
-  config: Pick<TransportConfig<PulsarTransportOptions | undefined>, "url" | "options">,
+/**
+ * Applies defaults and validates; throws `INVALID_CONFIG` naming the offending option.
+ * `serviceUrl` wins over the producer's `url`; lookups and other operations are bounded by the
+ * producer's `requestTimeoutMs` unless `operationTimeoutMs` is given.
+ */
+export function resolvePulsarOptions(
+  section: PulsarTransportOptions | undefined,
+  context: TransportContext = {},
 ): ResolvedPulsarConfig {
-  const options = check.section(config.options, OPTION_NAMES);
+  const options = check.section(section, OPTION_NAMES);
   const reconnect = check.section(options.reconnect, ["initialMs", "maxMs"], "pulsar.reconnect");
-  const rawUrl = options.serviceUrl ?? config.url;
+  const rawUrl = options.serviceUrl ?? context.url;
   if (!rawUrl) invalid('set "serviceUrl" (pulsar://host:6650) or the producer\'s "url"');
   let serviceUrl: BrokerAddress;
   try {
@@ -143,7 +148,10 @@ export function resolvePulsarConfig(
     maxMessageBytes:
       check.positiveInteger(options.maxMessageBytes, "maxMessageBytes") ?? 5 * 1024 * 1024 - 16 * 1024,
     connectionTimeoutMs: check.positiveInteger(options.connectionTimeoutMs, "connectionTimeoutMs") ?? 10_000,
-    operationTimeoutMs: check.positiveInteger(options.operationTimeoutMs, "operationTimeoutMs") ?? 30_000,
+    operationTimeoutMs:
+      check.positiveInteger(options.operationTimeoutMs, "operationTimeoutMs") ??
+      context.requestTimeoutMs ??
+      30_000,
     keepAliveIntervalMs: check.positiveInteger(options.keepAliveIntervalMs, "keepAliveIntervalMs") ?? 30_000,
     reconnectInitialMs,
     reconnectMaxMs: Math.max(
@@ -151,6 +159,13 @@ export function resolvePulsarConfig(
       check.positiveInteger(reconnect.maxMs, "reconnect.maxMs") ?? 5_000,
     ),
   };
+}
+
+/** @deprecated The former name of {@link resolvePulsarOptions}, taking `{ url, options }`. */
+export function resolvePulsarConfig(
+  config: Pick<TransportConfig<PulsarTransportOptions | undefined>, "url" | "options">,
+): ResolvedPulsarConfig {
+  return resolvePulsarOptions(config.options, { url: config.url });
 }
 
 /** `createProducer({ pulsar: {...} })` is type-checked against these options where this package's types are loaded. */

@@ -3,23 +3,36 @@
  * TypeScript (protobufjs for the frames), so it needs no native code: the CRC-32C and LZ4 addons
  * it loads where available have JavaScript fallbacks or are opt-in.
  */
-import type { TransportConfig, TransportModule } from "@outbound/core";
-import { type PulsarTransportOptions, resolvePulsarConfig } from "./config.js";
+import type { TransportModule, TransportSettings } from "@outbound/core";
+import { type PulsarTransportOptions, resolvePulsarOptions } from "./config.js";
 import { PulsarTransport } from "./transport.js";
 
-export type { PulsarTransportOptions } from "./config.js";
+export {
+  type PulsarTransportOptions,
+  type ResolvedPulsarConfig,
+  resolvePulsarConfig,
+  resolvePulsarOptions,
+} from "./config.js";
 export { PulsarTransport } from "./transport.js";
 
-/** Creates the transport directly: `createProducer({ transport: pulsarTransport({ serviceUrl }) })`. */
-export function pulsarTransport(options: PulsarTransportOptions): PulsarTransport {
-  return new PulsarTransport(resolvePulsarConfig({ options }));
+/**
+ * A Pulsar transport from options, for `createProducer({ transport: pulsarTransport({...}) })`:
+ * `serviceUrl` (or `url`, as every transport's factory takes it) says where. Throws
+ * `INVALID_CONFIG` at once for bad options; connects on first use.
+ */
+export function pulsarTransport(
+  options: PulsarTransportOptions & { url?: string } = {},
+  settings: TransportSettings = {},
+): PulsarTransport {
+  const { url, ...rest } = options;
+  return new PulsarTransport(resolvePulsarOptions(rest, { url }), settings);
 }
 
 /** What the core registry loads for `pulsar://` and `pulsar+ssl://` URLs. */
 export const transport: TransportModule<PulsarTransportOptions | undefined> = {
   name: "pulsar",
   schemes: ["pulsar", "pulsar+ssl"],
-  create(config: TransportConfig<PulsarTransportOptions | undefined>) {
-    return new PulsarTransport(resolvePulsarConfig(config), config.logger);
+  create(config) {
+    return new PulsarTransport(resolvePulsarOptions(config.options, config), config);
   },
 };

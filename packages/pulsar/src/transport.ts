@@ -9,7 +9,7 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { ClosedState, type TransportSettings, transportErrors } from "@outbound/core/transport";
 import { pulsarCapabilities } from "./capabilities.js";
 import { ConnectionPool } from "./client/connection-pool.js";
 import { TopicLookup } from "./client/lookup.js";
@@ -50,7 +50,8 @@ export class PulsarTransport implements Transport {
   private nextProducerId = 1;
   private readonly state = new ClosedState(transportErrors(TRANSPORT_NAME));
 
-  constructor(config: ResolvedPulsarConfig, logger: Logger = silentLogger) {
+  constructor(config: ResolvedPulsarConfig, settings: TransportSettings = {}) {
+    const logger = settings.logger ?? silentLogger;
     this.config = config;
     this.logger = logger;
     this.pool = new ConnectionPool({

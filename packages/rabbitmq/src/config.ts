@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from "node:tls";
-import { optionChecks, redactUrl } from "@outbound/core/transport";
+import { optionChecks, redactUrl, type TransportContext } from "@outbound/core/transport";
 
 /**
  * How `topic` names a RabbitMQ destination.
@@ -188,8 +188,15 @@ function resolveDeclare(
   };
 }
 
-/** Validates options and fills defaults. Throws `INVALID_CONFIG` naming the bad option. */
-export function resolveConfig(section: RabbitMqOptions = {}, url?: string): ResolvedRabbitMqConfig {
+/**
+ * Validates options and fills defaults. Throws `INVALID_CONFIG` naming the bad option. The
+ * section's `url` wins over the producer's (`context.url`).
+ */
+export function resolveRabbitMqOptions(
+  section: RabbitMqOptions = {},
+  context: TransportContext = {},
+): ResolvedRabbitMqConfig {
+  const url = context.url;
   const options = check.section(
     check.renamed(section, { connectTimeoutMs: "connectionTimeoutMs" }),
     OPTION_NAMES,
@@ -242,4 +249,9 @@ declare module "@outbound/core" {
   interface TransportOptionsMap {
     rabbitmq: RabbitMqOptions;
   }
+}
+
+/** @deprecated The former name of {@link resolveRabbitMqOptions}, taking the producer's URL alone. */
+export function resolveConfig(section: RabbitMqOptions = {}, url?: string): ResolvedRabbitMqConfig {
+  return resolveRabbitMqOptions(section, { url });
 }

@@ -1,7 +1,6 @@
 import {
   type BackpressureState,
   type Capabilities,
-  type Logger,
   OutboundError,
   type OutboundRecord,
   type RecordBatch,
@@ -11,9 +10,9 @@ import {
   type Transport,
   toOutboundError,
 } from "@outbound/core";
-import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { ClosedState, type TransportSettings, transportErrors } from "@outbound/core/transport";
 import { rabbitMqCapabilities } from "./capabilities.js";
-import { type RabbitMqOptions, type ResolvedRabbitMqConfig, resolveConfig } from "./config.js";
+import type { ResolvedRabbitMqConfig } from "./config.js";
 import { ConfirmWindow } from "./confirm-window.js";
 import { ConnectionManager } from "./connection-manager.js";
 import { classifyChannelLoss } from "./errors.js";
@@ -22,11 +21,8 @@ import { discoverPartitions } from "./partition-discovery.js";
 import type { PublisherChannel, PublishSink } from "./publisher-channel.js";
 import { declareTopology } from "./topology.js";
 
-/** What the transport factory needs besides the options. */
-export interface RabbitMqTransportContext {
-  clientId?: string;
-  logger?: Logger;
-}
+/** @deprecated Every transport takes the same {@link TransportSettings}. */
+export type RabbitMqTransportContext = TransportSettings;
 
 /**
  * RabbitMQ transport: publishes on a confirm channel, `mandatory`, with a bounded window of
@@ -45,14 +41,14 @@ export class RabbitMqTransport implements Transport {
 
   constructor(
     readonly config: ResolvedRabbitMqConfig,
-    context: RabbitMqTransportContext = {},
+    settings: TransportSettings = {},
   ) {
     this.capabilities = rabbitMqCapabilities(config);
     this.window = new ConfirmWindow(config.confirmWindow);
     this.manager = new ConnectionManager(
       config,
-      context.clientId ?? "outbound",
-      context.logger ?? silentLogger,
+      settings.clientId ?? "outbound",
+      settings.logger ?? silentLogger,
     );
     // Entities that are not durable vanish with the broker; declare again after any reconnect.
     this.manager.onConnectionLost(() => {
@@ -334,12 +330,4 @@ function notWritten(message: string, cause?: unknown): OutboundError {
     kind: "retriable",
     cause,
   });
-}
-
-/** Creates a RabbitMQ transport from options; see {@link RabbitMqOptions}. */
-export function rabbitmqTransport(
-  options: RabbitMqOptions = {},
-  context: RabbitMqTransportContext = {},
-): RabbitMqTransport {
-  return new RabbitMqTransport(resolveConfig(options), context);
 }

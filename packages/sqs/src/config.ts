@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { OutboundError } from "@outbound/core";
-import { optionChecks } from "@outbound/core/transport";
+import { optionChecks, type TransportContext } from "@outbound/core/transport";
 
 /** SQS's documented ceiling since January 2026: 1 MiB per message and per batch request. */
 export const ONE_MIB = 1024 * 1024;
@@ -62,6 +62,8 @@ export interface ResolvedSqsConfig {
   maxBatchBytes: number;
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
+  /** The application's own client, used as given and never destroyed by the transport. */
+  client: SQSClient | undefined;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -177,10 +179,16 @@ function isStatic(c: SqsTransportOptions["credentials"]): c is SqsStaticCredenti
   return typeof c === "object" && c !== null;
 }
 
-/** Applies the URL (options win over it) and defaults, and validates everything before connecting. */
-export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string): ResolvedSqsConfig {
+/**
+ * Applies the producer's URL (options win over it) and defaults, and validates everything before
+ * connecting. The HTTP request timeout defaults to the producer's `requestTimeoutMs`.
+ */
+export function resolveSqsOptions(
+  options: SqsTransportOptions = {},
+  context: TransportContext = {},
+): ResolvedSqsConfig {
   const merged: SqsTransportOptions = {
-    ...(url ? parseSqsUrl(url) : {}),
+    ...(context.url ? parseSqsUrl(context.url) : {}),
     ...check.section(options, OPTION_NAMES),
   };
   const region = merged.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
@@ -222,9 +230,18 @@ export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string
     credentials,
     maxMessageBytes,
     maxBatchBytes,
-    requestTimeoutMs: check.positiveInteger(merged.requestTimeoutMs, "requestTimeoutMs") ?? 30_000,
+    requestTimeoutMs:
+      check.positiveInteger(merged.requestTimeoutMs, "requestTimeoutMs") ??
+      context.requestTimeoutMs ??
+      30_000,
     connectionTimeoutMs: check.positiveInteger(merged.connectionTimeoutMs, "connectionTimeoutMs") ?? 5_000,
+    client: merged.client,
   };
+}
+
+/** @deprecated The former name of {@link resolveSqsOptions}, taking the producer's URL alone. */
+export function resolveSqsConfig(options: SqsTransportOptions = {}, url?: string): ResolvedSqsConfig {
+  return resolveSqsOptions(options, { url });
 }
 
 /** A one-line, credential-free description for logs: `sqs http://127.0.0.1:9324 (us-east-1)`. */

@@ -1,5 +1,5 @@
-import type { TransportConfig, TransportModule } from "@outbound/core";
-import type { SqsTransportOptions } from "./config.js";
+import type { TransportModule, TransportSettings } from "@outbound/core";
+import { resolveSqsOptions, type SqsTransportOptions } from "./config.js";
 import { SqsTransport } from "./transport.js";
 
 export {
@@ -19,6 +19,7 @@ export {
   parseSqsUrl,
   type ResolvedSqsConfig,
   resolveSqsConfig,
+  resolveSqsOptions,
   type SqsStaticCredentials,
   type SqsTransportOptions,
 } from "./config.js";
@@ -27,24 +28,26 @@ export { MAX_DELAY_SECONDS } from "./mapping.js";
 export { SqsTransport, type SqsTransportSettings } from "./transport.js";
 
 /**
- * Creates an SQS transport.
+ * An SQS transport from options, for `createProducer({ transport: sqsTransport({...}) })`.
+ * Throws `INVALID_CONFIG` at once for bad options; builds its client on first use.
  *
  * @example
  * createProducer({ transport: sqsTransport({ region: "eu-west-1" }) });
- * createProducer({ transport: sqsTransport({ endpoint: "http://127.0.0.1:9324", region: "us-east-1" }) });
+ * createProducer({ transport: sqsTransport({ url: "sqs://127.0.0.1:9324?region=us-east-1" }) });
  */
-export function sqsTransport(options: SqsTransportOptions = {}): SqsTransport {
-  return new SqsTransport(options);
+export function sqsTransport(
+  options: SqsTransportOptions & { url?: string } = {},
+  settings: TransportSettings = {},
+): SqsTransport {
+  const { url, ...rest } = options;
+  return new SqsTransport(resolveSqsOptions(rest, { url }), settings);
 }
 
 /** Lets the core registry load this package for `transport: "sqs"` or an `sqs://` URL. */
 export const transport: TransportModule<SqsTransportOptions> = {
   name: "sqs",
   schemes: ["sqs"],
-  create(config: TransportConfig<SqsTransportOptions>): SqsTransport {
-    return new SqsTransport(config.options ?? {}, {
-      ...(config.url ? { url: config.url } : {}),
-      logger: config.logger,
-    });
+  create(config) {
+    return new SqsTransport(resolveSqsOptions(config.options ?? {}, config), config);
   },
 };

@@ -14,27 +14,17 @@ import {
   silentLogger,
   type Transport,
 } from "@outbound/core";
-import { ClosedState, transportErrors } from "@outbound/core/transport";
+import { ClosedState, type TransportSettings, transportErrors } from "@outbound/core/transport";
 import { MAX_BATCH_ENTRIES, planRequests } from "./batching.js";
 import { sqsCapabilities } from "./capabilities.js";
-import {
-  describeSqsConfig,
-  RedactedCredentials,
-  type ResolvedSqsConfig,
-  resolveSqsConfig,
-  type SqsTransportOptions,
-} from "./config.js";
+import { describeSqsConfig, RedactedCredentials, type ResolvedSqsConfig } from "./config.js";
 import { classifyEntryFailure, classifyRequestError, isContentRejection } from "./errors.js";
 import { runInGroupOrder } from "./group-order.js";
 import { type MappedEntry, mapRecord } from "./mapping.js";
 import { QueueDirectory, type QueueInfo } from "./queues.js";
 
-/** Where a transport was created from, besides its options. */
-export interface SqsTransportSettings {
-  /** An `sqs://` URL; explicit options win over what it says. */
-  url?: string;
-  logger?: Logger;
-}
+/** @deprecated Every transport takes the same {@link TransportSettings}; the URL goes in the options. */
+export type SqsTransportSettings = TransportSettings;
 
 interface PendingEntry extends MappedEntry {
   index: number;
@@ -70,11 +60,11 @@ export class SqsTransport implements Transport {
   private readonly state = new ClosedState(transportErrors("sqs"));
   private readonly warnedIdQueues = new Set<string>();
 
-  constructor(options: SqsTransportOptions = {}, settings: SqsTransportSettings = {}) {
-    this.config = resolveSqsConfig(options, settings.url);
-    this.capabilities = sqsCapabilities(this.config);
+  constructor(config: ResolvedSqsConfig, settings: TransportSettings = {}) {
+    this.config = config;
+    this.capabilities = sqsCapabilities(config);
     this.logger = settings.logger ?? silentLogger;
-    this.givenClient = options.client;
+    this.givenClient = config.client;
     this.queues = new QueueDirectory(
       () => this.sqs(),
       () => this.secrets(),

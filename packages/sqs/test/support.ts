@@ -2,14 +2,15 @@ import { endpoints } from "@outbound/brokers-tool/endpoints";
 import { batchOf, record as contractRecord, sendContext } from "@outbound/contract";
 import type { OutboundRecord, RecordBatch, RecordResult, SendContext } from "@outbound/core";
 import type { SqsTransportOptions } from "../src/config.js";
-import { SqsTransport } from "../src/transport.js";
+import { sqsTransport } from "../src/index.js";
+import type { SqsTransport } from "../src/transport.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "./probe.js";
 
 export const sqsEndpoint = () => endpoints().sqs;
 
 /** A transport against the test broker, with dummy credentials. */
 export function testTransport(options: SqsTransportOptions = {}): SqsTransport {
-  return new SqsTransport({
+  return sqsTransport({
     endpoint: sqsEndpoint(),
     region: TEST_REGION,
     credentials: TEST_CREDENTIALS,

@@ -5,6 +5,8 @@ export type {
   SendContext,
   Transport,
   TransportConfig,
+  TransportContext,
   TransportModule,
+  TransportSettings,
   TransportTransaction,
 } from "./transport.js";

@@ -83,6 +83,25 @@ export interface TransportTransaction {
   abort(): Promise<void>;
 }
 
+/**
+ * What every transport's constructor and public factory (`kafkaTransport(options, settings)`)
+ * take besides the transport's own options: the same two things, in the same place, everywhere.
+ */
+export interface TransportSettings {
+  /** Where the transport logs; silent when left out. A producer passes its own. */
+  logger?: Logger;
+  /** The client id the transport announces to the broker, where the protocol has one. */
+  clientId?: string;
+}
+
+/**
+ * What a transport's options resolver reads besides its config section: the producer-level
+ * settings that give its defaults. A `TransportConfig` is one.
+ */
+export type TransportContext = Partial<
+  Pick<TransportConfig, "url" | "clientId" | "acks" | "requestTimeoutMs">
+>;
+
 /** Settings every transport factory receives. Transport-specific options sit in `options`. */
 export interface TransportConfig<O = unknown> {
   url?: string;

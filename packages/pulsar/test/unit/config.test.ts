@@ -1,18 +1,18 @@
 import { createProducer } from "@outbound/core";
 import { describe, expect, it } from "vitest";
-import { resolvePulsarConfig } from "../../src/config.js";
+import { resolvePulsarOptions } from "../../src/config.js";
 
 const url = "pulsar://127.0.0.1:6650";
 
 describe("the pulsar config section", () => {
   it("refuses an unknown key, here or under reconnect, naming the closest valid one", () => {
-    expect(() => resolvePulsarConfig({ url, options: { batchMaxRecord: 5 } as never })).toThrow(
+    expect(() => resolvePulsarOptions({ batchMaxRecord: 5 } as never, { url })).toThrow(
       /"pulsar.batchMaxRecord" \(did you mean "batchMaxRecords"\?\)/,
     );
-    expect(() => resolvePulsarConfig({ url, options: { reconnect: { maxMS: 5 } } as never })).toThrow(
+    expect(() => resolvePulsarOptions({ reconnect: { maxMS: 5 } } as never, { url })).toThrow(
       /"pulsar.reconnect.maxMS" \(did you mean "maxMs"\?\)/,
     );
-    expect(() => resolvePulsarConfig({ url, options: { batchMaxBytes: 0 } })).toThrow(
+    expect(() => resolvePulsarOptions({ batchMaxBytes: 0 }, { url })).toThrow(
       /option "batchMaxBytes" must be a positive integer/,
     );
   });

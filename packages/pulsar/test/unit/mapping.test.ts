@@ -3,7 +3,7 @@ import type { OutboundRecord } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { parseBrokerUrl, redactUrl } from "../../src/client/service-url.js";
 import { fullTopicName, partitionTopicName } from "../../src/client/topic-name.js";
-import { resolvePulsarConfig } from "../../src/config.js";
+import { resolvePulsarOptions } from "../../src/config.js";
 import { serverError } from "../../src/errors.js";
 import { transport } from "../../src/index.js";
 import { mapRecord } from "../../src/mapping.js";
@@ -55,7 +55,7 @@ describe("service URLs", () => {
 
 describe("config", () => {
   it("takes the producer url when serviceUrl is absent and applies defaults", () => {
-    const config = resolvePulsarConfig({ url: "pulsar://127.0.0.1:6650", options: undefined });
+    const config = resolvePulsarOptions(undefined, { url: "pulsar://127.0.0.1:6650" });
     expect(config).toMatchObject({ accessMode: "Shared", compression: "none", batchMaxRecords: 1000 });
   });
 
@@ -67,7 +67,7 @@ describe("config", () => {
     [{ serviceUrl: "pulsar://x", batchMaxRecords: 0 }, "batchMaxRecords"],
     [{ serviceUrl: "pulsar://x", token: "" }, "token"],
   ])("refuses %j with INVALID_CONFIG naming %s", (options, name) => {
-    expect(() => resolvePulsarConfig({ options: options as never })).toThrow(
+    expect(() => resolvePulsarOptions(options as never)).toThrow(
       expect.objectContaining({ code: "INVALID_CONFIG", message: expect.stringContaining(name) }),
     );
   });

@@ -1,6 +1,6 @@
 import { createProducer, OutboundError } from "@outbound/core";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CONFIRM_WINDOW, describeEndpoint, resolveConfig } from "../../src/config.js";
+import { DEFAULT_CONFIRM_WINDOW, describeEndpoint, resolveRabbitMqOptions } from "../../src/config.js";
 import { transport } from "../../src/index.js";
 
 function configError(run: () => unknown): OutboundError {
@@ -15,7 +15,7 @@ function configError(run: () => unknown): OutboundError {
 
 describe("resolveConfig", () => {
   it("fills defaults: local guest, default vhost, exchange mode, persistent, measured window", () => {
-    const c = resolveConfig();
+    const c = resolveRabbitMqOptions();
     expect(c).toMatchObject({
       protocol: "amqp",
       hostname: "127.0.0.1",
@@ -31,7 +31,9 @@ describe("resolveConfig", () => {
   });
 
   it("reads host, port, credentials, vhost and heartbeat from an amqp URL", () => {
-    const c = resolveConfig({ url: "amqp://app:s%40cret@broker.local:5673/orders%2Fprod?heartbeat=15" });
+    const c = resolveRabbitMqOptions({
+      url: "amqp://app:s%40cret@broker.local:5673/orders%2Fprod?heartbeat=15",
+    });
     expect(c).toMatchObject({
       hostname: "broker.local",
       port: 5673,
@@ -43,41 +45,45 @@ describe("resolveConfig", () => {
   });
 
   it("takes the URL from the producer config when the options have none", () => {
-    expect(resolveConfig({}, "amqp://h:1234").port).toBe(1234);
-    expect(resolveConfig({ url: "amqp://a:1" }, "amqp://b:2").hostname).toBe("a");
+    expect(resolveRabbitMqOptions({}, { url: "amqp://h:1234" }).port).toBe(1234);
+    expect(resolveRabbitMqOptions({ url: "amqp://a:1" }, { url: "amqp://b:2" }).hostname).toBe("a");
   });
 
   it("treats amqps as TLS on port 5671 and keeps given TLS options", () => {
-    const c = resolveConfig({ url: "amqps://h", tls: { rejectUnauthorized: false } });
+    const c = resolveRabbitMqOptions({ url: "amqps://h", tls: { rejectUnauthorized: false } });
     expect(c.protocol).toBe("amqps");
     expect(c.port).toBe(5671);
     expect(c.tls).toEqual({ rejectUnauthorized: false });
-    expect(resolveConfig({ tls: true }).protocol).toBe("amqps");
+    expect(resolveRabbitMqOptions({ tls: true }).protocol).toBe("amqps");
   });
 
   it("names the explicit default vhost when the path is %2F", () => {
-    expect(resolveConfig({ url: "amqp://h/%2F" }).vhost).toBe("/");
-    expect(resolveConfig({ url: "amqp://h/" }).vhost).toBe("/");
+    expect(resolveRabbitMqOptions({ url: "amqp://h/%2F" }).vhost).toBe("/");
+    expect(resolveRabbitMqOptions({ url: "amqp://h/" }).vhost).toBe("/");
   });
 
   it("rejects other schemes, bad numbers and bad modes with INVALID_CONFIG naming the option", () => {
-    expect(configError(() => resolveConfig({ url: "kafka://h" })).message).toMatch(/amqp:\/\/ or amqps:\/\//);
-    expect(configError(() => resolveConfig({ confirmWindow: 0 })).message).toMatch(/confirmWindow/);
-    expect(configError(() => resolveConfig({ partitions: { t: 1.5 } })).message).toMatch(/partitions\.t/);
-    expect(configError(() => resolveConfig({ destination: "stream" as never })).message).toMatch(
+    expect(configError(() => resolveRabbitMqOptions({ url: "kafka://h" })).message).toMatch(
+      /amqp:\/\/ or amqps:\/\//,
+    );
+    expect(configError(() => resolveRabbitMqOptions({ confirmWindow: 0 })).message).toMatch(/confirmWindow/);
+    expect(configError(() => resolveRabbitMqOptions({ partitions: { t: 1.5 } })).message).toMatch(
+      /partitions\.t/,
+    );
+    expect(configError(() => resolveRabbitMqOptions({ destination: "stream" as never })).message).toMatch(
       /destination/,
     );
-    expect(configError(() => resolveConfig({ port: 70000 })).message).toMatch(/port/);
-    expect(configError(() => resolveConfig({ heartbeat: -1 })).code).toBe("INVALID_CONFIG");
-    expect(configError(() => resolveConfig({ declare: { quorum: true, durable: false } })).message).toMatch(
-      /quorum/,
-    );
+    expect(configError(() => resolveRabbitMqOptions({ port: 70000 })).message).toMatch(/port/);
+    expect(configError(() => resolveRabbitMqOptions({ heartbeat: -1 })).code).toBe("INVALID_CONFIG");
+    expect(
+      configError(() => resolveRabbitMqOptions({ declare: { quorum: true, durable: false } })).message,
+    ).toMatch(/quorum/);
   });
 
   it("never prints the password, even from an unparseable URL", () => {
-    const bad = configError(() => resolveConfig({ url: "amqp://user:hunter2@[bad" }));
+    const bad = configError(() => resolveRabbitMqOptions({ url: "amqp://user:hunter2@[bad" }));
     expect(bad.message).not.toContain("hunter2");
-    const described = describeEndpoint(resolveConfig({ url: "amqp://user:hunter2@h:5672/v" }));
+    const described = describeEndpoint(resolveRabbitMqOptions({ url: "amqp://user:hunter2@h:5672/v" }));
     expect(described).toBe("amqp://user:***@h:5672/v");
     expect(
       transport
@@ -87,11 +93,11 @@ describe("resolveConfig", () => {
   });
 
   it("declares queues by default only in queue mode", () => {
-    expect(resolveConfig({ destination: "queue", declare: true }).declare).toMatchObject({
+    expect(resolveRabbitMqOptions({ destination: "queue", declare: true }).declare).toMatchObject({
       queues: true,
       durable: true,
     });
-    expect(resolveConfig({ declare: { exchangeType: "topic" } }).declare).toMatchObject({
+    expect(resolveRabbitMqOptions({ declare: { exchangeType: "topic" } }).declare).toMatchObject({
       queues: false,
       exchangeType: "topic",
     });
@@ -100,23 +106,23 @@ describe("resolveConfig", () => {
 
 describe("the rabbitmq config section", () => {
   it("refuses an unknown key, here or under declare, naming the closest valid one", () => {
-    expect(configError(() => resolveConfig({ confirmWindw: 10 } as never)).message).toContain(
+    expect(configError(() => resolveRabbitMqOptions({ confirmWindw: 10 } as never)).message).toContain(
       '"rabbitmq.confirmWindw" (did you mean "confirmWindow"?)',
     );
-    expect(configError(() => resolveConfig({ declare: { qourum: true } } as never)).message).toContain(
-      '"rabbitmq.declare.qourum" (did you mean "quorum"?)',
-    );
-    expect(configError(() => resolveConfig({ persistent: "yes" } as never)).message).toContain(
+    expect(
+      configError(() => resolveRabbitMqOptions({ declare: { qourum: true } } as never)).message,
+    ).toContain('"rabbitmq.declare.qourum" (did you mean "quorum"?)');
+    expect(configError(() => resolveRabbitMqOptions({ persistent: "yes" } as never)).message).toContain(
       'option "persistent" must be true or false',
     );
   });
 
   it("names the connect timeout connectionTimeoutMs, as every transport does, and still reads connectTimeoutMs", () => {
-    expect(resolveConfig().connectionTimeoutMs).toBe(10_000);
-    expect(resolveConfig({ connectionTimeoutMs: 2500 }).connectionTimeoutMs).toBe(2500);
-    expect(resolveConfig({ connectTimeoutMs: 1500 }).connectionTimeoutMs).toBe(1500);
+    expect(resolveRabbitMqOptions().connectionTimeoutMs).toBe(10_000);
+    expect(resolveRabbitMqOptions({ connectionTimeoutMs: 2500 }).connectionTimeoutMs).toBe(2500);
+    expect(resolveRabbitMqOptions({ connectTimeoutMs: 1500 }).connectionTimeoutMs).toBe(1500);
     expect(
-      configError(() => resolveConfig({ connectTimeoutMs: 1, connectionTimeoutMs: 2 })).message,
+      configError(() => resolveRabbitMqOptions({ connectTimeoutMs: 1, connectionTimeoutMs: 2 })).message,
     ).toContain('"connectTimeoutMs" is the former name of "connectionTimeoutMs"');
   });
 

@@ -1,7 +1,7 @@
 import { record as contractRecord } from "@outbound/contract";
 import { OutboundError, type OutboundRecord } from "@outbound/core";
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/config.js";
+import { resolveRabbitMqOptions } from "../../src/config.js";
 import {
   destinationName,
   KEY_HEADER,
@@ -20,8 +20,8 @@ function record(overrides: Partial<OutboundRecord> = {}): OutboundRecord {
   });
 }
 
-const exchangeMode = resolveConfig({ destination: "exchange" });
-const queueMode = resolveConfig({ destination: "queue" });
+const exchangeMode = resolveRabbitMqOptions({ destination: "exchange" });
+const queueMode = resolveRabbitMqOptions({ destination: "queue" });
 
 describe("toPublish", () => {
   it("maps properties: persistent, mandatory, content type, message id, timestamp in seconds", () => {
@@ -35,7 +35,9 @@ describe("toPublish", () => {
     });
     // Milliseconds survive in the header RabbitMQ's message-timestamp plugin uses.
     expect(p.options.headers[TIMESTAMP_MS_HEADER]).toBe(1_700_000_000_123);
-    expect(toPublish(record(), 1, resolveConfig({ persistent: false }), "pid").options.deliveryMode).toBe(1);
+    expect(
+      toPublish(record(), 1, resolveRabbitMqOptions({ persistent: false }), "pid").options.deliveryMode,
+    ).toBe(1);
   });
 
   it("routes exchange mode by key, and partitioned topics by <topic>-<p>", () => {

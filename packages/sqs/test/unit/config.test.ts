@@ -1,8 +1,8 @@
 import { inspect } from "node:util";
 import { createProducer } from "@outbound/core";
 import { describe, expect, it } from "vitest";
-import { parseSqsUrl, resolveSqsConfig } from "../../src/config.js";
-import { SqsTransport } from "../../src/transport.js";
+import { parseSqsUrl, resolveSqsOptions } from "../../src/config.js";
+import { sqsTransport } from "../../src/index.js";
 
 describe("sqs:// URLs", () => {
   it("reads a region-only URL as AWS in that region", () => {
@@ -52,7 +52,7 @@ describe("sqs:// URLs", () => {
 
 describe("resolveSqsConfig", () => {
   it("defaults to 1 MiB messages and batches, 30 s requests", () => {
-    const config = resolveSqsConfig({ region: "us-east-1" });
+    const config = resolveSqsOptions({ region: "us-east-1" });
     expect(config).toMatchObject({
       maxMessageBytes: 1048576,
       maxBatchBytes: 1048576,
@@ -62,33 +62,36 @@ describe("resolveSqsConfig", () => {
   });
 
   it("lets explicit options win over the URL", () => {
-    const config = resolveSqsConfig({ region: "eu-central-1" }, "sqs://127.0.0.1:9324?region=us-east-1");
+    const config = resolveSqsOptions(
+      { region: "eu-central-1" },
+      { url: "sqs://127.0.0.1:9324?region=us-east-1" },
+    );
     expect(config.region).toBe("eu-central-1");
     expect(config.endpoint).toBe("http://127.0.0.1:9324");
   });
 
   it("accepts the old 256 KiB limit", () => {
-    expect(resolveSqsConfig({ maxMessageBytes: 256 * 1024, maxBatchBytes: 256 * 1024 }).maxMessageBytes).toBe(
-      262144,
-    );
+    expect(
+      resolveSqsOptions({ maxMessageBytes: 256 * 1024, maxBatchBytes: 256 * 1024 }).maxMessageBytes,
+    ).toBe(262144);
   });
 
   it("rejects bad numbers, endpoints and credentials with messages naming the option", () => {
-    expect(() => resolveSqsConfig({ maxMessageBytes: 0 })).toThrow(
+    expect(() => resolveSqsOptions({ maxMessageBytes: 0 })).toThrow(
       /"maxMessageBytes" must be a positive integer/,
     );
-    expect(() => resolveSqsConfig({ maxMessageBytes: 2_000_000 })).toThrow(
+    expect(() => resolveSqsOptions({ maxMessageBytes: 2_000_000 })).toThrow(
       /maxBatchBytes .* at least maxMessageBytes/,
     );
-    expect(() => resolveSqsConfig({ requestTimeoutMs: -1 })).toThrow(/requestTimeoutMs/);
-    expect(() => resolveSqsConfig({ endpoint: "ftp://x" })).toThrow(/endpoint must be an http/);
-    expect(() => resolveSqsConfig({ credentials: { accessKeyId: "A", secretAccessKey: "" } })).toThrow(
+    expect(() => resolveSqsOptions({ requestTimeoutMs: -1 })).toThrow(/requestTimeoutMs/);
+    expect(() => resolveSqsOptions({ endpoint: "ftp://x" })).toThrow(/endpoint must be an http/);
+    expect(() => resolveSqsOptions({ credentials: { accessKeyId: "A", secretAccessKey: "" } })).toThrow(
       /secretAccessKey is empty/,
     );
   });
 
   it("keeps secrets out of inspect, JSON and spread copies of the config", () => {
-    const config = resolveSqsConfig({
+    const config = resolveSqsOptions({
       credentials: {
         accessKeyId: "AKIAEXAMPLE1234",
         secretAccessKey: "very-secret-value",
@@ -109,7 +112,7 @@ describe("resolveSqsConfig", () => {
   });
 
   it("describes the transport without credentials", () => {
-    const transport = new SqsTransport({
+    const transport = sqsTransport({
       endpoint: "http://127.0.0.1:9324",
       region: "us-east-1",
       credentials: { accessKeyId: "AKIAEXAMPLE1234", secretAccessKey: "very-secret-value" },
@@ -120,7 +123,7 @@ describe("resolveSqsConfig", () => {
 
 describe("the sqs config section", () => {
   it("refuses an unknown key with INVALID_CONFIG naming the closest valid one", () => {
-    expect(() => resolveSqsConfig({ requestTimeoutMS: 5 } as never)).toThrow(
+    expect(() => resolveSqsOptions({ requestTimeoutMS: 5 } as never)).toThrow(
       /"sqs.requestTimeoutMS" \(did you mean "requestTimeoutMs"\?\)/,
     );
   });

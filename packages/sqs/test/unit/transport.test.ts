@@ -6,7 +6,8 @@ import type {
 } from "@aws-sdk/client-sqs";
 import type { OutboundRecord, RecordResult } from "@outbound/core";
 import { describe, expect, it } from "vitest";
-import { SqsTransport } from "../../src/transport.js";
+import { sqsTransport } from "../../src/index.js";
+import type { SqsTransport } from "../../src/transport.js";
 import { bytes, record } from "./records.js";
 
 /**
@@ -61,7 +62,7 @@ describe("SqsTransport result bookkeeping", () => {
       ],
       // entry 5 is in neither list
     }));
-    const transport = new SqsTransport({ client });
+    const transport = sqsTransport({ client });
     const results = await send(
       transport,
       "q",
@@ -89,7 +90,7 @@ describe("SqsTransport result bookkeeping", () => {
       return allOk(entries);
     });
     const results = await send(
-      new SqsTransport({ client }),
+      sqsTransport({ client }),
       "q",
       Array.from({ length: 25 }, () => record({ topic: "q" })),
     );
@@ -112,7 +113,7 @@ describe("SqsTransport result bookkeeping", () => {
     // Request 1: a0 b1..b9; request 2: a10 b11.
     const groups = ["a", ..."bbbbbbbbb", "a", "b"];
     const records = groups.map((g, i) => record({ topic: "q.fifo", key: bytes(g), id: `id-${i}` }));
-    const results = await send(new SqsTransport({ client }), "q.fifo", records);
+    const results = await send(sqsTransport({ client }), "q.fifo", records);
     expect(codes(results)[0]).toBe("BROKER_UNAVAILABLE/retriable");
     expect(codes(results)[10]).toBe("BROKER_UNAVAILABLE/retriable");
     expect(results[10]!.ok === false && results[10]!.error.message).toContain("held back");
@@ -131,7 +132,7 @@ describe("SqsTransport result bookkeeping", () => {
     const records = Array.from({ length: 12 }, (_, i) =>
       record({ topic: "q.fifo", key: bytes("g"), id: `${i}` }),
     );
-    await send(new SqsTransport({ client }), "q.fifo", records);
+    await send(sqsTransport({ client }), "q.fifo", records);
     expect(order).toEqual(["start 1", "end 1", "start 2", "end 2"]);
   });
 
@@ -154,7 +155,7 @@ describe("SqsTransport result bookkeeping", () => {
       return allOk(entries);
     });
     const records = ["good", "bad", "good"].map((v) => record({ topic: "q", value: bytes(v) }));
-    const results = await send(new SqsTransport({ client }), "q", records);
+    const results = await send(sqsTransport({ client }), "q", records);
     expect(codes(results)).toEqual(["ok", "INVALID_MESSAGE/terminal", "ok"]);
     expect(calls.map((c) => c.length)).toEqual([3, 1, 1, 1]);
   });
@@ -164,7 +165,7 @@ describe("SqsTransport result bookkeeping", () => {
     const { client } = scriptedClient(async () => {
       throw unreachable;
     });
-    const transport = new SqsTransport({ client });
+    const transport = sqsTransport({ client });
     await expect(
       send(transport, "q", [record({ topic: "q" }), record({ topic: "q" })]),
     ).rejects.toMatchObject({
@@ -188,7 +189,7 @@ describe("SqsTransport result bookkeeping", () => {
       warn: (_: unknown, msg?: string) => warnings.push(msg),
     };
     const { client, calls } = scriptedClient(allOk);
-    const transport = new SqsTransport({ client }, { logger });
+    const transport = sqsTransport({ client }, { logger });
     await send(transport, "q", [record({ topic: "q", id: "a" })]);
     await send(transport, "q", [record({ topic: "q", id: "b" })]);
     expect(warnings).toEqual([
@@ -203,7 +204,7 @@ describe("SqsTransport result bookkeeping", () => {
     (client as unknown as { destroy: () => void }).destroy = () => {
       destroyed = true;
     };
-    await new SqsTransport({ client }).close();
+    await sqsTransport({ client }).close();
     expect(destroyed).toBe(false);
   });
 });

@@ -15,7 +15,9 @@ export type {
   SendContext,
   Transport,
   TransportConfig,
+  TransportContext,
   TransportModule,
+  TransportSettings,
   TransportTransaction,
 } from "../transport.js";
 export { ClosedState } from "./closed-state.js";
