@@ -35,7 +35,7 @@ export function record(
  */
 export function batchOf(
   records: OutboundRecord[],
-  options: { acks?: Acks; topic?: string; partition?: number } = {},
+  options: { acks?: Acks; topic?: string; partition?: number; partitions?: number } = {},
 ): RecordBatch {
   const first = records[0];
   return {
@@ -43,6 +43,7 @@ export function batchOf(
     partition: options.partition ?? first?.partition ?? 0,
     acks: options.acks ?? "all",
     records,
+    ...(options.partitions === undefined ? {} : { partitions: options.partitions }),
   };
 }
 

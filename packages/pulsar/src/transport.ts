@@ -44,8 +44,13 @@ export class PulsarTransport implements Transport {
   private readonly pool: ConnectionPool;
   private readonly lookup: TopicLookup;
   private readonly producers = new Map<string, PartitionProducer>();
-  /** Broker partition counts: 0 means a non-partitioned topic. */
-  private readonly partitionCounts = new Map<string, number>();
+  /**
+   * Whether each topic is partitioned. Pulsar names a partitioned topic's partitions
+   * `<topic>-partition-<n>` and a non-partitioned topic by its own name, which the engine's count
+   * cannot tell apart (both are one partition to it). A topic's kind is fixed when it is created,
+   * so this is no second partition-count cache: the count comes on the batch.
+   */
+  private readonly partitioned = new Map<string, boolean>();
   private readonly placements = new WeakMap<OutboundRecord, Placement>();
   private nextProducerId = 1;
   private readonly state = new ClosedState(transportErrors(TRANSPORT_NAME));
@@ -79,8 +84,13 @@ export class PulsarTransport implements Transport {
   async partitions(topic: string): Promise<number> {
     this.assertOpen();
     const full = this.resolveTopic(topic);
+    return this.lookUpPartitions(full);
+  }
+
+  /** Asks the broker, and remembers the topic's kind; a non-partitioned topic counts as one partition. */
+  private async lookUpPartitions(full: string): Promise<number> {
     const count = await this.lookup.partitionedMetadata(full);
-    this.partitionCounts.set(full, count);
+    this.partitioned.set(full, count > 0);
     return Math.max(count, 1);
   }
 
@@ -90,9 +100,9 @@ export class PulsarTransport implements Transport {
     const results: (RecordResult | undefined)[] = new Array(records.length);
     const full = fullTopicName(batch.topic);
     if (!full) return records.map(() => ({ ok: false, error: this.badTopic(batch.topic) }));
-    const destination = await this.destination(full, batch.partition);
+    const destination = await this.destination(full, batch);
     if (typeof destination !== "string") return records.map(() => ({ ok: false, error: destination }));
-    const messageIdPartition = (this.partitionCounts.get(full) ?? 0) > 0 ? batch.partition : -1;
+    const messageIdPartition = this.partitioned.get(full) === true ? batch.partition : -1;
 
     // Each record's SEND, by index. Records whose earlier attempt is still in flight or already
     // stored wait for that SEND; the others get one below.
@@ -220,22 +230,24 @@ export class PulsarTransport implements Transport {
     }
   }
 
-  /** The producer topic for a partition, or an error when the partition does not exist. */
-  private async destination(full: string, partition: number): Promise<string | OutboundError> {
-    let count = this.partitionCounts.get(full);
-    if (count === undefined || partition >= Math.max(count, 1)) {
-      count = await this.lookup.partitionedMetadata(full);
-      this.partitionCounts.set(full, count);
+  /**
+   * The producer topic for the batch's partition, or an error when the partition does not exist.
+   * The count is the engine's, carried on the batch; the broker is asked only for a topic not
+   * seen yet, for a batch that carries no count, or for a partition past the count (the topic
+   * may have grown since the engine last looked).
+   */
+  private async destination(full: string, batch: RecordBatch): Promise<string | OutboundError> {
+    const partition = batch.partition;
+    let count = batch.partitions;
+    if (!this.partitioned.has(full) || count === undefined || partition >= count) {
+      count = await this.lookUpPartitions(full);
     }
-    if (count === 0) {
+    if (!this.partitioned.get(full)) {
       if (partition === 0) return full;
     } else if (partition >= 0 && partition < count) {
       return partitionTopicName(full, partition);
     }
-    return pulsarError(
-      "UNKNOWN_DESTINATION",
-      `${full} has no partition ${partition} (partitions: ${Math.max(count, 1)})`,
-    );
+    return pulsarError("UNKNOWN_DESTINATION", `${full} has no partition ${partition} (partitions: ${count})`);
   }
 
   /** The topic's producer; a new one declares the schema of the batch that creates it. */

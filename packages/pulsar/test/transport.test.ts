@@ -65,6 +65,31 @@ describe("sending", () => {
     for (const message of read) expect(text(message.value).startsWith(`p${message.partition}-`)).toBe(true);
   });
 
+  it("takes the partition count from the batch, and refuses a partition past it with UNKNOWN_DESTINATION", async () => {
+    const topic = uniqueTopic("count");
+    await probe.createTopic(topic, { partitions: 3 });
+    // A transport that never answered partitions(): the kind is looked up once, the count is the batch's.
+    const fresh = testTransport();
+    try {
+      const sent = await fresh.send(
+        batchOf([record(topic, "p2", { partition: 2 })], { partitions: 3 }),
+        context(),
+      );
+      expect(sent[0]).toMatchObject({ ok: true, partition: 2 });
+      expect(sent[0]!.ok && sent[0]!.messageId?.split(":")[2]).toBe("2");
+      const past = await fresh.send(
+        batchOf([record(topic, "p5", { partition: 5 })], { partitions: 3 }),
+        context(),
+      );
+      expect(past[0]).toMatchObject({ ok: false, error: { code: "UNKNOWN_DESTINATION" } });
+      expect(past[0]!.ok ? "" : past[0]!.error.message).toContain("has no partition 5 (partitions: 3)");
+    } finally {
+      await fresh.close();
+    }
+    const read = await probe.read(topic, { count: 1, timeoutMs: 15_000 });
+    expect(read.map((m) => [text(m.value), m.partition])).toEqual([["p2", 2]]);
+  });
+
   it("carries headers as properties, the key, content type, id and event time", async () => {
     const topic = uniqueTopic("fields");
     const timestamp = Date.UTC(2026, 0, 2, 3, 4, 5);
