@@ -8,4 +8,5 @@ export { defineTransportContract } from "./define.js";
 export { CONTRACT_GROUPS, type ContractGroup, type TransportContractOptions } from "./options.js";
 export type { Probe, ProbedMessage } from "./probe.js";
 export { batchOf, record, sendContext } from "./records.js";
+export { thrownOutboundError } from "./thrown.js";
 export { type Toxic, type ToxiproxyProxy, type ToxiproxyProxyOptions, toxiproxyProxy } from "./toxiproxy.js";

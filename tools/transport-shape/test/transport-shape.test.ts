@@ -1,12 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import {
-  type Logger,
-  OutboundError,
-  silentLogger,
-  type Transport,
-  type TransportModule,
-} from "@outbound/core";
+import { thrownOutboundError } from "@outbound/contract";
+import { type Logger, silentLogger, type Transport, type TransportModule } from "@outbound/core";
 import * as kafka from "@outbound/kafka";
 import * as kafkajs from "@outbound/kafkajs";
 import * as pulsar from "@outbound/pulsar";
@@ -83,16 +78,6 @@ afterAll(async () => {
   await Promise.all(created.map((t) => t.close()));
 });
 
-function thrown(run: () => unknown): OutboundError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OutboundError);
-    return error as OutboundError;
-  }
-  throw new Error("expected an OutboundError");
-}
-
 const DURATION_WORDS = new Set(["timeout", "interval", "age", "delay", "linger", "backoff", "wait"]);
 
 /** Numeric options whose name says they are a duration, with whether their TSDoc deprecates them. */
@@ -137,7 +122,7 @@ describe.each(subjects)("the $name transport's shape", (subject) => {
   });
 
   it("refuses a misspelt option with INVALID_CONFIG naming the one meant", () => {
-    const error = thrown(() => subject.factory({ ...subject.minimal, connectionTimeoutMS: 5 }));
+    const error = thrownOutboundError(() => subject.factory({ ...subject.minimal, connectionTimeoutMS: 5 }));
     expect(error.code).toBe("INVALID_CONFIG");
     expect(error.message).toContain('did you mean "connectionTimeoutMs"?');
   });

@@ -1,17 +1,8 @@
-import { createProducer, OutboundError } from "@outbound/core";
+import { thrownOutboundError } from "@outbound/contract";
+import { createProducer } from "@outbound/core";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIRM_WINDOW, describeEndpoint, resolveRabbitMqOptions } from "../../src/config.js";
 import { transport } from "../../src/index.js";
-
-function configError(run: () => unknown): OutboundError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(OutboundError);
-    return error as OutboundError;
-  }
-  throw new Error("expected an INVALID_CONFIG error");
-}
 
 describe("resolveConfig", () => {
   it("fills defaults: local guest, default vhost, exchange mode, persistent, measured window", () => {
@@ -63,25 +54,28 @@ describe("resolveConfig", () => {
   });
 
   it("rejects other schemes, bad numbers and bad modes with INVALID_CONFIG naming the option", () => {
-    expect(configError(() => resolveRabbitMqOptions({ url: "kafka://h" })).message).toMatch(
+    expect(thrownOutboundError(() => resolveRabbitMqOptions({ url: "kafka://h" })).message).toMatch(
       /amqp:\/\/ or amqps:\/\//,
     );
-    expect(configError(() => resolveRabbitMqOptions({ confirmWindow: 0 })).message).toMatch(/confirmWindow/);
-    expect(configError(() => resolveRabbitMqOptions({ partitions: { t: 1.5 } })).message).toMatch(
+    expect(thrownOutboundError(() => resolveRabbitMqOptions({ confirmWindow: 0 })).message).toMatch(
+      /confirmWindow/,
+    );
+    expect(thrownOutboundError(() => resolveRabbitMqOptions({ partitions: { t: 1.5 } })).message).toMatch(
       /partitions\.t/,
     );
-    expect(configError(() => resolveRabbitMqOptions({ destination: "stream" as never })).message).toMatch(
-      /destination/,
-    );
-    expect(configError(() => resolveRabbitMqOptions({ port: 70000 })).message).toMatch(/port/);
-    expect(configError(() => resolveRabbitMqOptions({ heartbeat: -1 })).code).toBe("INVALID_CONFIG");
     expect(
-      configError(() => resolveRabbitMqOptions({ declare: { quorum: true, durable: false } })).message,
+      thrownOutboundError(() => resolveRabbitMqOptions({ destination: "stream" as never })).message,
+    ).toMatch(/destination/);
+    expect(thrownOutboundError(() => resolveRabbitMqOptions({ port: 70000 })).message).toMatch(/port/);
+    expect(thrownOutboundError(() => resolveRabbitMqOptions({ heartbeat: -1 })).code).toBe("INVALID_CONFIG");
+    expect(
+      thrownOutboundError(() => resolveRabbitMqOptions({ declare: { quorum: true, durable: false } }))
+        .message,
     ).toMatch(/quorum/);
   });
 
   it("never prints the password, even from an unparseable URL", () => {
-    const bad = configError(() => resolveRabbitMqOptions({ url: "amqp://user:hunter2@[bad" }));
+    const bad = thrownOutboundError(() => resolveRabbitMqOptions({ url: "amqp://user:hunter2@[bad" }));
     expect(bad.message).not.toContain("hunter2");
     const described = describeEndpoint(resolveRabbitMqOptions({ url: "amqp://user:hunter2@h:5672/v" }));
     expect(described).toBe("amqp://user:***@h:5672/v");
@@ -106,15 +100,15 @@ describe("resolveConfig", () => {
 
 describe("the rabbitmq config section", () => {
   it("refuses an unknown key, here or under declare, naming the closest valid one", () => {
-    expect(configError(() => resolveRabbitMqOptions({ confirmWindw: 10 } as never)).message).toContain(
-      '"rabbitmq.confirmWindw" (did you mean "confirmWindow"?)',
-    );
     expect(
-      configError(() => resolveRabbitMqOptions({ declare: { qourum: true } } as never)).message,
+      thrownOutboundError(() => resolveRabbitMqOptions({ confirmWindw: 10 } as never)).message,
+    ).toContain('"rabbitmq.confirmWindw" (did you mean "confirmWindow"?)');
+    expect(
+      thrownOutboundError(() => resolveRabbitMqOptions({ declare: { qourum: true } } as never)).message,
     ).toContain('"rabbitmq.declare.qourum" (did you mean "quorum"?)');
-    expect(configError(() => resolveRabbitMqOptions({ persistent: "yes" } as never)).message).toContain(
-      'option "persistent" must be true or false',
-    );
+    expect(
+      thrownOutboundError(() => resolveRabbitMqOptions({ persistent: "yes" } as never)).message,
+    ).toContain('option "persistent" must be true or false');
   });
 
   it("names the connect timeout connectionTimeoutMs, as every transport does, and still reads connectTimeoutMs", () => {
@@ -122,7 +116,8 @@ describe("the rabbitmq config section", () => {
     expect(resolveRabbitMqOptions({ connectionTimeoutMs: 2500 }).connectionTimeoutMs).toBe(2500);
     expect(resolveRabbitMqOptions({ connectTimeoutMs: 1500 }).connectionTimeoutMs).toBe(1500);
     expect(
-      configError(() => resolveRabbitMqOptions({ connectTimeoutMs: 1, connectionTimeoutMs: 2 })).message,
+      thrownOutboundError(() => resolveRabbitMqOptions({ connectTimeoutMs: 1, connectionTimeoutMs: 2 }))
+        .message,
     ).toContain('"connectTimeoutMs" is the former name of "connectionTimeoutMs"');
   });
 
