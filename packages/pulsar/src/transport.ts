@@ -45,12 +45,13 @@ export class PulsarTransport implements Transport {
   private readonly lookup: TopicLookup;
   private readonly producers = new Map<string, PartitionProducer>();
   /**
-   * Whether each topic is partitioned. Pulsar names a partitioned topic's partitions
-   * `<topic>-partition-<n>` and a non-partitioned topic by its own name, which the engine's count
-   * cannot tell apart (both are one partition to it). A topic's kind is fixed when it is created,
-   * so this is no second partition-count cache: the count comes on the batch.
+   * What the broker said of each topic: whether it is partitioned, and into how many. Pulsar
+   * names a partitioned topic's partitions `<topic>-partition-<n>` and a non-partitioned topic by
+   * its own name, which the engine's count cannot tell apart (both are one partition to it); a
+   * topic's kind is fixed when it is created. The count here serves only batches that carry none
+   * (a batch from the engine brings its own, `RecordBatch.partitions`).
    */
-  private readonly partitioned = new Map<string, boolean>();
+  private readonly topics = new Map<string, { partitioned: boolean; count: number }>();
   private readonly placements = new WeakMap<OutboundRecord, Placement>();
   private nextProducerId = 1;
   private readonly state = new ClosedState(transportErrors(TRANSPORT_NAME));
@@ -87,11 +88,12 @@ export class PulsarTransport implements Transport {
     return this.lookUpPartitions(full);
   }
 
-  /** Asks the broker, and remembers the topic's kind; a non-partitioned topic counts as one partition. */
+  /** Asks the broker, and remembers what it said; a non-partitioned topic counts as one partition. */
   private async lookUpPartitions(full: string): Promise<number> {
-    const count = await this.lookup.partitionedMetadata(full);
-    this.partitioned.set(full, count > 0);
-    return Math.max(count, 1);
+    const answer = await this.lookup.partitionedMetadata(full);
+    const count = Math.max(answer, 1);
+    this.topics.set(full, { partitioned: answer > 0, count });
+    return count;
   }
 
   async send(batch: RecordBatch, context: SendContext): Promise<RecordResult[]> {
@@ -102,7 +104,7 @@ export class PulsarTransport implements Transport {
     if (!full) return records.map(() => ({ ok: false, error: this.badTopic(batch.topic) }));
     const destination = await this.destination(full, batch);
     if (typeof destination !== "string") return records.map(() => ({ ok: false, error: destination }));
-    const messageIdPartition = this.partitioned.get(full) === true ? batch.partition : -1;
+    const messageIdPartition = this.topics.get(full)?.partitioned === true ? batch.partition : -1;
 
     // Each record's SEND, by index. Records whose earlier attempt is still in flight or already
     // stored wait for that SEND; the others get one below.
@@ -233,16 +235,17 @@ export class PulsarTransport implements Transport {
   /**
    * The producer topic for the batch's partition, or an error when the partition does not exist.
    * The count is the engine's, carried on the batch; the broker is asked only for a topic not
-   * seen yet, for a batch that carries no count, or for a partition past the count (the topic
-   * may have grown since the engine last looked).
+   * seen yet, or for a partition past the count (the topic may have grown since).
    */
   private async destination(full: string, batch: RecordBatch): Promise<string | OutboundError> {
     const partition = batch.partition;
-    let count = batch.partitions;
-    if (!this.partitioned.has(full) || count === undefined || partition >= count) {
+    let known = this.topics.get(full);
+    let count = batch.partitions ?? known?.count;
+    if (known === undefined || count === undefined || partition >= count) {
       count = await this.lookUpPartitions(full);
+      known = this.topics.get(full);
     }
-    if (!this.partitioned.get(full)) {
+    if (!known?.partitioned) {
       if (partition === 0) return full;
     } else if (partition >= 0 && partition < count) {
       return partitionTopicName(full, partition);
