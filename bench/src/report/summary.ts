@@ -1,8 +1,8 @@
 import type { Group, Target } from "../plan.js";
-import { OVERLOAD_BUFFER_BYTES } from "../plan.js";
 import { median, NOISY_SPREAD, pairedRatio, type RatioSummary, spread } from "../stats.js";
 import type { TrialResult, Workload } from "../types.js";
 import { workloadLabel } from "../workload.js";
+import { overloadVerdicts } from "./overload-verdict.js";
 
 /** One trial as it ran: which side, which round, what it measured. */
 export interface TrialRecord {
@@ -38,6 +38,9 @@ export interface TargetSummary {
   promiseBytes: number | undefined;
   rejected: number | undefined;
   unfinished: number | undefined;
+  /** Open loop: sends made, and sends due in the window the issuer never made (harness-limited). */
+  offered: number | undefined;
+  notOffered: number | undefined;
   /** Outbound (the group's first target) over this target, paired by round. */
   ratio: RatioSummary | undefined;
   errors: string[];
@@ -112,6 +115,8 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
       promiseBytes: medianOf(ok, (r) => r.promiseBytes),
       rejected: medianOf(ok, (r) => r.rejected),
       unfinished: medianOf(ok, (r) => r.unfinished),
+      offered: medianOf(ok, (r) => r.offered),
+      notOffered: medianOf(ok, (r) => r.notOffered),
       ratio: index === 0 || group.kind === "open" ? undefined : ratioTo(t),
       errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
         e.slice(0, 300),
@@ -248,17 +253,7 @@ export function verdicts(groups: GroupSummary[]): Verdict[] {
       });
     }
   }
-  for (const g of groups.filter((x) => x.kind === "overload")) {
-    const t = g.targets[0]!;
-    const bound = OVERLOAD_BUFFER_BYTES / 2 ** 20 + 64;
-    if (t.rssGrowthMiB !== undefined)
-      out.push({
-        id: "P7",
-        text: `${g.transport}: RSS growth under 10x overload <= buffer (8 MiB) + 64 MiB`,
-        measured: `${t.rssGrowthMiB.toFixed(1)} MiB`,
-        met: t.rssGrowthMiB <= bound,
-      });
-  }
+  out.push(...overloadVerdicts(groups));
   const bufferedTargets = groups.find((g) => g.kind === "buffered")?.targets ?? [];
   const buffered = bufferedTargets[0];
   // The second target holds the same messages through produce(): no promise per message, so
