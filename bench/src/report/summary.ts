@@ -117,7 +117,8 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
       unfinished: medianOf(ok, (r) => r.unfinished),
       offered: medianOf(ok, (r) => r.offered),
       notOffered: medianOf(ok, (r) => r.notOffered),
-      ratio: index === 0 || group.kind === "open" ? undefined : ratioTo(t),
+      // Open-loop and overload targets are read against a rate or the unloaded max, not each other.
+      ratio: index === 0 || group.kind === "open" || group.kind === "overload" ? undefined : ratioTo(t),
       errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
         e.slice(0, 300),
       ),
@@ -156,6 +157,12 @@ const fmtRatio = (r: RatioSummary | undefined): string => {
   if (r.rounds < 2) return `${r.median.toFixed(2)}x (1 round, no spread)`;
   return `${r.median.toFixed(2)}x (spread ${(r.spread * 100).toFixed(0)}%${r.noisy ? ", noisy" : ""})`;
 };
+
+/** An open-loop result the issuer could not fully offer is flagged where its latency is quoted. */
+const notOffered = (t: TargetSummary): string =>
+  t.notOffered
+    ? `; ${Math.round(t.notOffered).toLocaleString("en")} sends not offered (issuer out of CPU)`
+    : "";
 
 export function verdicts(groups: GroupSummary[]): Verdict[] {
   const out: Verdict[] = [];
@@ -241,7 +248,7 @@ export function verdicts(groups: GroupSummary[]): Verdict[] {
         text: `${g.transport}: added p99 at 50% load <= 1 ms + linger (0 ms)`,
         measured: saturated
           ? `not comparable: ${raw.label} sustained ${Math.round(raw.msgPerSec)} of ${g.rate} msg/s offered (p99 ${raw.latency.p99.toFixed(1)} ms); Outbound p99 ${ob.latency.p99.toFixed(2)} ms`
-          : `${added.toFixed(2)} ms (Outbound p99 ${ob.latency.p99.toFixed(2)} ms vs ${raw.label} ${raw.latency.p99.toFixed(2)} ms)`,
+          : `${added.toFixed(2)} ms (Outbound p99 ${ob.latency.p99.toFixed(2)} ms vs ${raw.label} ${raw.latency.p99.toFixed(2)} ms)${notOffered(ob)}`,
         met: saturated ? undefined : added <= 1,
       });
     } else if (ob?.latency) {
