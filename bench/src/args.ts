@@ -1,4 +1,5 @@
 import type { GridKind } from "./plan.js";
+import { GROUP_KINDS, type GroupKind } from "./plan-select.js";
 import { TRANSPORTS, type TransportName } from "./types.js";
 
 export interface BenchArgs {
@@ -15,11 +16,15 @@ export interface BenchArgs {
   grid: GridKind;
   /** Re-render the table, charts and docs from a JSON file an earlier run wrote; runs nothing. */
   report: string | undefined;
+  /** Only these comparison groups (plus the max-mode results their rates come from); empty: all. */
+  only: GroupKind[];
 }
 
-export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--cpu-prof] [--no-docs]
+export const USAGE = `pnpm bench [--transport <name>...] [--only <group>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--cpu-prof] [--no-docs]
 
   --transport  memory, kafka, rabbitmq, sqs, pulsar (repeat, or comma-separate); default all
+  --only       serial, max, open, hooks, overload, buffered, outbox (repeat, or comma-separate);
+               groups whose rate comes from a max result (open, overload) also run that one max target
   --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 0.5 s warmup, 1.5 s trials
   (full: every workload, 5 rounds, 1 s warmup, 3 s trials)
   --json       also write every trial and summary to this file
@@ -40,6 +45,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     rounds: undefined,
     report: undefined,
     grid: "axes",
+    only: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -62,6 +68,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new Error("--rounds must be a positive integer");
       out.rounds = n;
+    } else if (arg === "--only") {
+      for (const name of value().split(",")) {
+        if (!GROUP_KINDS.includes(name as GroupKind))
+          throw new Error(`unknown group ${name}; known: ${GROUP_KINDS.join(", ")}`);
+        out.only.push(name as GroupKind);
+      }
     } else if (arg === "--transport" || arg === "-t") {
       // `--transport kafka rabbitmq` and `--transport kafka,rabbitmq` both work.
       for (;;) {

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BenchArgs, parseArgs } from "./args.js";
 import { FULL, type Group, OVERLOAD_BUFFER_BYTES, PARAMS, planFor, QUICK, type Timing } from "./plan.js";
+import { selectGroups } from "./plan-select.js";
 import { latencyChart, throughputChart } from "./report/chart.js";
 import { generatedSection, writePerformanceDoc } from "./report/markdown.js";
 import { type GroupRun, type GroupSummary, labelOf, summarizeGroup, verdicts } from "./report/summary.js";
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   let order = 0;
 
   for (const transport of args.transports) {
-    const groups = planFor(transport, args.quick, args.grid).map(
+    const groups = selectGroups(planFor(transport, args.quick, args.grid), args.only).map(
       (g): Group => ({ ...g, rounds: g.rounds === 1 ? 1 : timing.rounds }),
     );
     for (const group of groups) {
@@ -119,9 +120,14 @@ async function main(): Promise<void> {
             workload: group.workload,
             topic,
             params: PARAMS[transport],
-            warmupMs: target.mode === "overload" ? 0 : timing.warmupMs,
+            warmupMs: timing.warmupMs,
             durationMs: timing.durationMs,
-            maxMessages: maxMessages(transport, timing),
+            // Overload offers rate x duration: the open loop keeps a bit per send, not an object,
+            // so the cap that stops other trials running away would only cut the window short.
+            maxMessages:
+              target.mode === "overload" && run.rate
+                ? Math.ceil((run.rate * timing.durationMs) / 1000)
+                : maxMessages(transport, timing),
             endpoints: ep,
             ...(run.rate ? { rate: run.rate } : {}),
             ...(target.ackListener ? { ackListener: true } : {}),
@@ -141,8 +147,12 @@ async function main(): Promise<void> {
             result.bytesPerBufferedMessage !== undefined
               ? ` ${result.bytesPerBufferedMessage.toFixed(0)} B/msg`
               : "";
+          const overload =
+            target.mode === "overload" && result.offered !== undefined
+              ? ` offered ${result.offered}, not offered ${result.notOffered}, rejected ${result.rejected}, RSS +${((result.rssGrowthBytes ?? 0) / 2 ** 20).toFixed(1)} MiB`
+              : "";
           log(
-            `  r${round} ${labelOf(target).padEnd(40)} [${wallSeconds.toFixed(0).padStart(3)} s] ${result.ok ? `${Math.round(result.msgPerSec).toString().padStart(9)} msg/s${lat}${buf}` : `FAILED ${String(result.error).split("\n")[0]?.slice(0, 160)}`}`,
+            `  r${round} ${labelOf(target).padEnd(40)} [${wallSeconds.toFixed(0).padStart(3)} s] ${result.ok ? `${Math.round(result.msgPerSec).toString().padStart(9)} msg/s${lat}${buf}${overload}` : `FAILED ${String(result.error).split("\n")[0]?.slice(0, 160)}`}`,
           );
         }
       }
@@ -157,6 +167,7 @@ async function main(): Promise<void> {
     args.quick ? "--quick" : "",
     args.rounds ? `--rounds ${args.rounds}` : "",
     args.transports.length < 5 ? `--transport ${args.transports.join(",")}` : "",
+    args.only.length ? `--only ${args.only.join(",")}` : "",
   ]
     .filter(Boolean)
     .join(" ");

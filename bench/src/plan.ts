@@ -40,7 +40,7 @@ export interface Group {
   rounds: number;
   /** For open loop: the target whose median `max` rate sets the offered rate (50% of it). */
   rateFrom?: string;
-  /** Offered rate as a multiple of the `rateFrom` max: 0.5 for open loop, 10 for overload. */
+  /** Offered rate as a multiple of the `rateFrom` max: 0.5 for open loop, 3 and 10 for overload. */
   rateFactor?: number;
 }
 
@@ -184,7 +184,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
         });
       out.push(openGroup(transport, rounds, "kafkajs-each", "kafkajs-batch"));
       out.push(outboxGroup(transport, rounds));
-      out.push(overloadGroup(transport, "kafkajs-batch"));
+      out.push(...overloadGroups(transport));
       break;
     case "rabbitmq":
       out.push({
@@ -215,7 +215,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           ],
         });
       out.push(openGroup(transport, rounds, "amqplib-pipelined", "amqplib-pipelined"));
-      if (!quick) out.push(overloadGroup(transport, "amqplib-pipelined"));
+      if (!quick) out.push(...overloadGroups(transport));
       break;
     case "sqs":
       out.push({
@@ -238,7 +238,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
           ],
         });
       out.push(openGroup(transport, rounds, "sqs-each", "sqs-batch"));
-      if (!quick) out.push(overloadGroup(transport, "sqs-batch"));
+      if (!quick) out.push(...overloadGroups(transport));
       break;
     case "pulsar":
       for (const workload of maxWorkloads)
@@ -267,7 +267,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
         rateFrom: "outbound",
         rateFactor: 0.5,
       });
-      if (!quick) out.push(overloadGroup(transport, "outbound"));
+      if (!quick) out.push(...overloadGroups(transport));
       break;
   }
   return out;
@@ -308,16 +308,45 @@ function openGroup(transport: TransportName, rounds: number, rawDriver: string, 
   };
 }
 
-function overloadGroup(transport: TransportName, rateFrom: string): Group {
+/**
+ * Overload (issue 17): an open loop at `factor` times Outbound's own unloaded max from the same
+ * run (the rate this producer and broker sustain), with an 8 MiB buffer that rejects. Goodput is
+ * read against that max (>= 0.8x) and RSS growth against the buffer (<= 8 MiB + 64 MiB). Outbound
+ * runs through `send()` and through `produce()`; the harness-only target offers the same rate to
+ * no client at all, so what the harness costs by itself is in the same table.
+ */
+function overloadGroup(transport: TransportName, factor: number): Group {
   return {
     transport,
     kind: "overload",
     workload: BASE,
-    rounds: 1,
-    targets: [{ driver: "outbound", mode: "overload", label: "outbound (10x overload, 8 MiB buffer)" }],
-    rateFrom,
-    rateFactor: 10,
+    // ABBA rounds like the other groups: one overload trial on a shared machine says little.
+    rounds: 2,
+    targets: [
+      { driver: "outbound", mode: "overload", label: `outbound send() (${factor}x overload, 8 MiB buffer)` },
+      {
+        driver: "outbound",
+        mode: "overload",
+        label: `outbound produce() (${factor}x overload, 8 MiB buffer)`,
+        produce: true,
+      },
+      {
+        driver: "harness-only",
+        mode: "overload",
+        label: `harness only (${factor}x, no client)`,
+        produce: true,
+      },
+    ],
+    rateFrom: "outbound",
+    rateFactor: factor,
   };
+}
+
+/** The overload rates: 3x and 10x of the unloaded max. */
+export const OVERLOAD_FACTORS = [3, 10] as const;
+
+function overloadGroups(transport: TransportName): Group[] {
+  return OVERLOAD_FACTORS.map((factor) => overloadGroup(transport, factor));
 }
 
 /** Buffer bound for the overload case (P7: RSS growth at most this plus 64 MiB). */

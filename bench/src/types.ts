@@ -55,7 +55,7 @@ export interface TrialSpec {
   ackListener?: boolean;
   /** Outbound only: `telemetry: { tracing: false, metrics: false }` (its default is on when @opentelemetry/api resolves). */
   telemetryOff?: boolean;
-  /** Outbound `buffered` mode only: hold the messages through `produce()` instead of `send()`. */
+  /** Outbound `buffered` and `overload` modes: send through `produce()` (a callback) instead of `send()`. */
   produce?: boolean;
   /** Outbound only: cap its batches (the engine default is the transport's maximum). */
   batchMaxRecords?: number;
@@ -105,6 +105,15 @@ export interface TrialResult {
   failed?: number;
   /** Open loop: messages still unacknowledged when the drain wait ended. */
   unfinished?: number;
+  /** Open loop: sends the issuer made. */
+  offered?: number;
+  /**
+   * Open loop: sends due inside the issuing window that the issuer never made, because the
+   * process had no CPU left in its issuing slices (see modes/open-loop.ts).
+   */
+  notOffered?: number;
+  /** Open loop: issuing slices cut short by the slice cap while sends were still due. */
+  cappedSlices?: number;
   /** buffered mode: heap+external bytes per held message, after GC. */
   bytesPerBufferedMessage?: number;
   /**

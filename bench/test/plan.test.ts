@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArgs } from "../src/args.js";
 import { grid, planFor } from "../src/plan.js";
+import { selectGroups } from "../src/plan-select.js";
 
 const label = (w: { size: number; keyed: boolean; partitions: number }) =>
   `${w.size}/${w.keyed ? "keyed" : "unkeyed"}/p${w.partitions}`;
@@ -40,6 +41,31 @@ describe("bench plan", () => {
     // Overload runs on every broker in the full run, on Kafka only in the quick run.
     expect(planFor("sqs", false).some((g) => g.kind === "overload")).toBe(true);
     expect(planFor("sqs", true).some((g) => g.kind === "overload")).toBe(false);
+  });
+
+  it("overloads at 3x and 10x of Outbound's own max, beside the harness alone at the same rate", () => {
+    const overload = planFor("kafka", true).filter((g) => g.kind === "overload");
+    expect(overload.map((g) => g.rateFactor)).toEqual([3, 10]);
+    for (const g of overload) {
+      expect(g.rateFrom).toBe("outbound");
+      expect(g.targets.map((t) => [t.driver, t.produce ?? false])).toEqual([
+        ["outbound", false],
+        ["outbound", true],
+        ["harness-only", true],
+      ]);
+    }
+  });
+
+  it("--only keeps the named groups and the one max target their rate comes from", () => {
+    const kafka = planFor("kafka", true);
+    const only = selectGroups(kafka, ["overload"]);
+    expect(only.map((g) => `${g.kind}${g.rateFactor ?? ""}`)).toEqual(["max", "overload3", "overload10"]);
+    expect(only[0]!.targets.map((t) => t.driver)).toEqual(["outbound"]);
+    expect(only[0]!.targets[0]!.label).toBeUndefined();
+    expect(selectGroups(kafka, ["serial"]).map((g) => g.kind)).toEqual(["serial"]);
+    expect(selectGroups(kafka, [])).toEqual(kafka);
+    expect(parseArgs(["--only", "overload,open"]).only).toEqual(["overload", "open"]);
+    expect(() => parseArgs(["--only", "everything"])).toThrow(/unknown group/);
   });
 
   it("--grid takes axes or factorial and nothing else", () => {

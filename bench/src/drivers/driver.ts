@@ -10,6 +10,12 @@ export interface Driver {
   /** Sends message `i` and resolves once the broker acknowledged it. */
   sendOne(i: number): Promise<void>;
   /**
+   * The same through a callback (`done(undefined)` once acknowledged, `done(error)` otherwise),
+   * for clients that have one: the open loop then keeps no promise per message, which under
+   * overload is most of what the harness itself allocates. Absent: the open loop wraps `sendOne`.
+   */
+  produceOne?(i: number, done: (error: unknown) => void): void;
+  /**
    * The hand-batched path: messages `i .. i+count-1` in one client call, resolved when all are
    * acknowledged. Absent when the client has no such path; `max` mode then keeps single sends in flight.
    */

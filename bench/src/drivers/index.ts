@@ -12,6 +12,8 @@ export async function createDriver(ctx: DriverContext): Promise<Driver> {
       const { nullTransport } = await import("./null-transport.js");
       return (await import("./outbound.js")).outboundDriver(ctx, nullTransport());
     }
+    case "harness-only":
+      return (await import("./harness-only.js")).harnessOnlyDriver();
     case "outbound-kafka-idempotent":
     case "outbound-kafkajs": {
       const { kafkaVariant } = await import("./outbound-transports.js");

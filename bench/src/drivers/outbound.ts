@@ -4,8 +4,9 @@ import type { Driver, DriverContext } from "./driver.js";
 import { outboundTransport } from "./outbound-transports.js";
 
 /**
- * Outbound's public API, as an application uses it: `send()` per message with the bytes serializer,
- * so the values are the same pre-generated buffers the raw clients get.
+ * Outbound's public API, as an application uses it: `send()` per message (or `produce()` with a
+ * callback, for `produce` targets) with the bytes serializer, so the values are the same
+ * pre-generated buffers the raw clients get.
  */
 export async function outboundDriver(ctx: DriverContext, transportOverride?: Transport): Promise<Driver> {
   const { spec, payloads } = ctx;
@@ -33,6 +34,10 @@ export async function outboundDriver(ctx: DriverContext, transportOverride?: Tra
     // The report is not needed, so the harness awaits send()'s own promise without another
     // async layer around it (the raw drivers' wrappers check their results; this one has nothing to check).
     sendOne: (i) => producer.send(message(i)) as Promise<unknown> as Promise<void>,
+    // `produce: true` targets go through the callback API: no promise per message.
+    ...(spec.produce
+      ? { produceOne: (i: number, done: (error: unknown) => void) => producer.produce(message(i), done) }
+      : {}),
     close: async () => {
       await producer.close({ timeoutMs: 10_000 });
     },

@@ -38,6 +38,7 @@ export function resultsTable(groups: GroupSummary[]): string {
       const other: string[] = [];
       if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload"))
         other.push(`offered ${num(g.rate)} msg/s`);
+      if (t.notOffered) other.push(`${num(t.notOffered)} not offered (issuer out of CPU)`);
       if (t.rejected) other.push(`${num(t.rejected)} rejected`);
       if (t.unfinished) other.push(`${num(t.unfinished)} unacked after drain`);
       if (t.rssGrowthMiB !== undefined && g.kind === "overload")

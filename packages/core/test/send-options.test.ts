@@ -287,6 +287,34 @@ describe("produce(message, callback)", () => {
     await producer.close();
   });
 
+  it("tells sends refused for a full buffer through their callbacks, once each and never synchronously", async () => {
+    const { clock, transport, producer } = setup({ bufferMaxBytes: 1_024, onBufferFull: "reject" });
+    await producer.connect();
+    const outcomes: string[] = [];
+    const tell = (name: string) => (error: OutboundError | undefined) =>
+      outcomes.push(`${name}: ${error ? error.code : "acked"}`);
+    producer.produce({ topic: "t", value: "x".repeat(900) }, tell("first"));
+    // Raw bytes are refused before a record is built; a serialized value once it cannot be reserved.
+    producer.produce({ topic: "t", value: new Uint8Array(900) }, tell("bytes"));
+    producer.produce({ topic: "t", value: "y".repeat(900) }, tell("json"));
+    producer.produce({ topic: "t", value: new Uint8Array(900) }, () => {
+      throw new Error("boom");
+    });
+    const reported: string[] = [];
+    producer.on("callbackError", (e) => reported.push(`${e.callback}: ${String(e.error)}`));
+    expect(outcomes).toEqual([]);
+    await settle();
+    expect(outcomes).toEqual(["bytes: BUFFER_FULL", "json: BUFFER_FULL"]);
+    expect(reported).toEqual(["send callback: Error: boom"]);
+    await clock.advance(0);
+    transport.sends[0]!.ack();
+    await settle();
+    expect(outcomes).toEqual(["bytes: BUFFER_FULL", "json: BUFFER_FULL", "first: acked"]);
+    expect(producer.metrics()).toMatchObject({ sent: 4, acked: 1, failed: 3, rejectedBufferFull: 3 });
+    await producer.close();
+    expect(outcomes).toHaveLength(3);
+  });
+
   it("refuses a missing callback synchronously with INVALID_MESSAGE", () => {
     const { producer } = setup();
     expect(() => producer.produce({ topic: "t", value: "a" }, undefined as never)).toThrow(

@@ -123,8 +123,8 @@ export class Admission {
   }
 
   /**
-   * Returns the send's promise, or `undefined` when the record went into its lane with
-   * `callback` to tell. Throws only for what `send()` turns into a refusal.
+   * Returns the send's promise, or `undefined` when `callback` will be told: the record went into
+   * its lane, or it was refused. Throws only for what `send()` turns into a refusal.
    */
   private admit(
     message: OutboundMessage,
@@ -160,7 +160,7 @@ export class Admission {
         value instanceof Uint8Array &&
         ctx.buffer.usedBytes + value.byteLength > ctx.buffer.maxBytes
       ) {
-        return this.settlement.refuse(message, undefined, this.bufferFull());
+        return this.refusal(callback, message, undefined, this.bufferFull());
       }
       record = readMessage(
         message,
@@ -173,21 +173,36 @@ export class Admission {
       );
       serialized = this.begin(record, raw, value);
     } catch (error) {
-      return this.settlement.refuse(message, undefined, error);
+      return this.refusal(callback, message, undefined, error);
     }
     const count = connected.partitionCache.cached(record.topic, startedAt);
     if (!(serialized instanceof Promise) && count !== undefined) {
       try {
         this.placement.place(record, serialized, count);
       } catch (error) {
-        return this.settlement.refuse(message, record, error);
+        return this.refusal(callback, message, record, error);
       }
       if (ctx.buffer.tryReserve(record.sizeBytes)) return this.enter(record, callback, options);
       if (ctx.options.onBufferFull === "reject")
-        return this.settlement.refuse(message, record, this.bufferFull());
+        return this.refusal(callback, message, record, this.bufferFull());
       return this.admitSlowly(record, true, undefined, options);
     }
     return this.admitSlowly(record, false, serialized, options);
+  }
+
+  /**
+   * A send refused before it reached a lane: a `produce()` callback is told without a promise
+   * (see `Settlement.refuseTo`); `send()` gets the rejected promise it returns.
+   */
+  private refusal(
+    callback: DeliveryCallback | undefined,
+    message: OutboundMessage,
+    record: PendingRecord | undefined,
+    error: unknown,
+  ): Promise<DeliveryReport> | undefined {
+    return callback
+      ? this.settlement.refuseTo(callback, message, record, error)
+      : this.settlement.refuse(message, record, error);
   }
 
   /** Into its lane: from here the record settles exactly once, through settlement. */

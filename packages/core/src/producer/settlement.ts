@@ -2,7 +2,7 @@ import { OutboundError, toOutboundError } from "../errors/index.js";
 import type { DeliveryReport, OutboundMessage, RecordSuccess } from "../message/index.js";
 import type { EngineContext } from "./context.js";
 import type { DeadLetters } from "./dead-lettering.js";
-import type { PendingRecord } from "./pending.js";
+import type { DeliveryCallback, PendingRecord } from "./pending.js";
 
 /**
  * The end of every message, exactly once: acknowledged with its delivery report, failed (through
@@ -14,6 +14,9 @@ export class Settlement {
   private due: PendingRecord[] = [];
   private dueOutcomes: (DeliveryReport | OutboundError)[] = [];
   private dueQueued = false;
+  /** `produce()` sends refused before they reached a lane, told with the callbacks due. */
+  private refusedCallbacks: DeliveryCallback[] = [];
+  private refusedErrors: OutboundError[] = [];
 
   constructor(
     private readonly ctx: EngineContext,
@@ -61,6 +64,37 @@ export class Settlement {
 
   /** Fails a message that never reached a lane; dead-letters it when its bytes exist. */
   refuse(message: OutboundMessage, record: PendingRecord | undefined, error: unknown): Promise<never> {
+    const outcome = this.refused(message, record, error);
+    return outcome instanceof Promise ? outcome : Promise.reject(outcome);
+  }
+
+  /**
+   * `refuse` for `produce()`: the same accounting, with the error given to `callback` after the
+   * current step, with the other callbacks due, instead of through a rejected promise the caller
+   * then reads. Under overload most sends are refused, and a rejected promise, its reaction and
+   * Node's rejection tracking cost more than the rest of a refusal. Returns the dead-letter
+   * write's promise instead when the message is dead-lettered; the callback is then the caller's.
+   */
+  refuseTo(
+    callback: DeliveryCallback,
+    message: OutboundMessage,
+    record: PendingRecord | undefined,
+    error: unknown,
+  ): Promise<never> | undefined {
+    const outcome = this.refused(message, record, error);
+    if (outcome instanceof Promise) return outcome;
+    this.refusedCallbacks.push(callback);
+    this.refusedErrors.push(outcome);
+    this.queueDue();
+    return undefined;
+  }
+
+  /** A refusal's accounting: the error, or the promise of its dead-letter write. */
+  private refused(
+    message: OutboundMessage,
+    record: PendingRecord | undefined,
+    error: unknown,
+  ): OutboundError | Promise<never> {
     const ctx = this.ctx;
     const e = toOutboundError(error, "INTERNAL", { transport: ctx.transportName });
     ctx.observe.refused(record, e);
@@ -74,7 +108,7 @@ export class Settlement {
     }
     if (record) record.state = "settled";
     ctx.observe.failureReported(message, e);
-    return Promise.reject(e);
+    return e;
   }
 
   /**
@@ -91,6 +125,10 @@ export class Settlement {
     }
     this.due.push(p);
     this.dueOutcomes.push(outcome);
+    this.queueDue();
+  }
+
+  private queueDue(): void {
     if (!this.dueQueued) {
       this.dueQueued = true;
       queueMicrotask(this.callDue);
@@ -100,14 +138,25 @@ export class Settlement {
   private readonly callDue = (): void => {
     const records = this.due;
     const outcomes = this.dueOutcomes;
+    const refused = this.refusedCallbacks;
+    const refusals = this.refusedErrors;
     this.due = [];
     this.dueOutcomes = [];
+    this.refusedCallbacks = [];
+    this.refusedErrors = [];
     this.dueQueued = false;
     for (let i = 0; i < records.length; i++) {
       const outcome = outcomes[i]!;
       try {
         if (outcome instanceof OutboundError) records[i]!.reject(outcome);
         else records[i]!.deliver(outcome);
+      } catch (error) {
+        this.ctx.userCode.threw("send callback", error);
+      }
+    }
+    for (let i = 0; i < refused.length; i++) {
+      try {
+        refused[i]!(refusals[i]!, undefined);
       } catch (error) {
         this.ctx.userCode.threw("send callback", error);
       }

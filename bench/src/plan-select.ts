@@ -1,0 +1,40 @@
+import type { Group } from "./plan.js";
+
+export type GroupKind = Group["kind"];
+export const GROUP_KINDS: readonly GroupKind[] = [
+  "serial",
+  "max",
+  "open",
+  "hooks",
+  "overload",
+  "buffered",
+  "outbox",
+];
+
+/**
+ * `--only`: the groups of the given kinds. A group whose rate comes from a max-mode result
+ * (open loop, overload) keeps that max group too, cut down to the one target it reads, so
+ * `--only overload` measures the unloaded max and the overloads in the same run and no more.
+ */
+export function selectGroups(groups: readonly Group[], only: readonly GroupKind[]): Group[] {
+  if (only.length === 0) return [...groups];
+  const kept = groups.filter((g) => only.includes(g.kind));
+  const rateSources = new Set(kept.flatMap((g) => (g.rateFrom ? [g.rateFrom] : [])));
+  return groups.flatMap((g): Group[] => {
+    if (only.includes(g.kind)) return [g];
+    if (g.kind !== "max" || rateSources.size === 0) return [];
+    const sameWorkload = kept.some(
+      (k) =>
+        k.rateFrom &&
+        k.workload.size === g.workload.size &&
+        k.workload.keyed === g.workload.keyed &&
+        k.workload.partitions === g.workload.partitions,
+    );
+    // The rate is read off the first target with that driver (see main.ts), so keep that one.
+    const targets = [...rateSources].flatMap((driver) => {
+      const first = g.targets.find((t) => t.driver === driver);
+      return first ? [first] : [];
+    });
+    return sameWorkload && targets.length > 0 ? [{ ...g, targets }] : [];
+  });
+}
