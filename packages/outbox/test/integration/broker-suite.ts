@@ -106,6 +106,44 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
       expect(a.failed + b.failed).toBe(0);
     });
 
+    it("addMany() writes its rows in the application's transaction, keys in the given order; a rollback writes none", async () => {
+      const topic = await newTopic();
+      const messages = Array.from({ length: 300 }, (_, n) => ({
+        topic,
+        key: `key-${n % 7}`,
+        value: { n },
+        headers: { n: String(n) },
+      }));
+      const entries = await store.transaction((tx) => store.outbox.addMany(tx, messages));
+      expect(entries).toHaveLength(300);
+      // The seqs follow the messages' order, so each key's rows are published in it.
+      expect(entries.every((e, i) => i === 0 || e.seq > entries[i - 1]!.seq)).toBe(true);
+      const rolledBack = await store
+        .transaction(async (tx) => {
+          await store.outbox.addMany(tx, [
+            { topic, key: "key-0", value: "never" },
+            { topic, value: "never either" },
+          ]);
+          throw new Error("rolled back");
+        })
+        .catch(() => "rolled back");
+      expect(rolledBack).toBe("rolled back");
+      expect(await pending()).toBe(300);
+
+      const relay = store.outbox.relay({ producer, batchSize: 64 }).start();
+      relays.push(relay);
+      await waitFor("every row published", async () => (await pending()) === 0, 60_000);
+      const rows = entries.map((e, n) => ({ key: messages[n]!.key, id: e.id }));
+      const received = await broker.readAll(topic, rows.length);
+      expect(countDeliveries(rows, received)).toEqual({
+        distinct: 300,
+        repeats: 0,
+        lost: 0,
+        keysOutOfOrder: 0,
+      });
+      expect(received).toHaveLength(300);
+    });
+
     it("a terminal failure is dead-lettered and the rows behind it, same key included, go on", async () => {
       const topic = await newTopic();
       const before = await addRows(topic, 2, 3);
