@@ -1,11 +1,11 @@
-import type { GridKind } from "./plan.js";
+import { GROUP_KINDS, type GridKind, type GroupKind } from "./plan.js";
 import { TRANSPORTS, type TransportName } from "./types.js";
 
 export interface BenchArgs {
   transports: TransportName[];
   quick: boolean;
   json: string | undefined;
-  /** Pass --cpu-prof to Outbound's trial processes; profiles land in bench/results/profiles. */
+  /** Pass --cpu-prof to the Outbound and outbox trial processes; profiles land in bench/results/profiles. */
   cpuProf: boolean;
   /** Skip writing docs/performance.md and the charts (e.g. a partial ad-hoc run). */
   noDocs: boolean;
@@ -15,18 +15,24 @@ export interface BenchArgs {
   grid: GridKind;
   /** Re-render the table, charts and docs from a JSON file an earlier run wrote; runs nothing. */
   report: string | undefined;
+  /** Only these comparison groups (by kind); empty: all. */
+  groups: GroupKind[];
 }
 
-export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--cpu-prof] [--no-docs]
+export const USAGE = `pnpm bench [--transport <name>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--group <kind>...] [--cpu-prof] [--no-docs]
 
   --transport  memory, kafka, rabbitmq, sqs, pulsar (repeat, or comma-separate); default all
+  --group      only these comparison groups: ${GROUP_KINDS.join(", ")} (repeat, or
+               comma-separate); default all. A kind includes its variants (outbox: outbox-latency
+               too). An open-loop or overload group takes its rate from the max group, so run
+               that with it
   --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 0.5 s warmup, 1.5 s trials
   (full: every workload, 5 rounds, 1 s warmup, 3 s trials)
   --json       also write every trial and summary to this file
   --rounds     ABBA rounds per comparison (full run default 5)
   --grid       full run's workloads: axes (default; each size, keyed, 8 partitions, one factor at a
                time from 100 B unkeyed on 1 partition) or factorial (every combination, ~2x longer)
-  --cpu-prof   write V8 CPU profiles of the Outbound trials to bench/results/profiles
+  --cpu-prof   write V8 CPU profiles of the Outbound and outbox trials to bench/results/profiles
   --no-docs    do not rewrite docs/performance.md and bench/results/*.svg
   --report     re-render table, charts and docs from a JSON an earlier run wrote (runs nothing)`;
 
@@ -40,6 +46,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     rounds: undefined,
     report: undefined,
     grid: "axes",
+    groups: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -72,6 +79,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         }
         const peek = argv[i + 1];
         if (peek === undefined || peek.startsWith("-")) break;
+      }
+    } else if (arg === "--group" || arg === "-g") {
+      for (const name of value().split(",")) {
+        if (!GROUP_KINDS.includes(name as GroupKind))
+          throw new Error(`unknown group ${name}; known: ${GROUP_KINDS.join(", ")}`);
+        out.groups.push(name as GroupKind);
       }
     } else if (arg === "--help" || arg === "-h") throw new Error(USAGE);
     else throw new Error(`unknown argument ${arg}\n\n${USAGE}`);

@@ -66,12 +66,17 @@ async function main(): Promise<void> {
   let order = 0;
 
   for (const transport of args.transports) {
-    const groups = planFor(transport, args.quick, args.grid).map(
-      (g): Group => ({ ...g, rounds: g.rounds === 1 ? 1 : timing.rounds }),
-    );
+    const groups = planFor(transport, args.quick, args.grid)
+      // `--group outbox` also runs `outbox-latency`: a kind and its variants.
+      .filter(
+        (g) =>
+          args.groups.length === 0 || args.groups.some((k) => g.kind === k || g.kind.startsWith(`${k}-`)),
+      )
+      .map((g): Group => ({ ...g, rounds: g.rounds === 1 ? 1 : timing.rounds }));
     for (const group of groups) {
       const run: GroupRun = { group, trials: [] };
-      if (group.rateFrom) {
+      if (group.fixedRate !== undefined) run.rate = group.fixedRate;
+      else if (group.rateFrom) {
         const source = runs
           .map((r) => summarizeGroup(r))
           .find(
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
             ...(target.telemetryOff ? { telemetryOff: true } : {}),
             ...(target.produce ? { produce: true } : {}),
             ...(target.batchMaxRecords ? { batchMaxRecords: target.batchMaxRecords } : {}),
+            ...(target.outbox ? { outbox: target.outbox } : {}),
             ...(target.mode === "overload" ? { bufferMaxBytes: OVERLOAD_BUFFER_BYTES } : {}),
             ...(target.mode === "buffered" ? { held: timing.held } : {}),
           };
@@ -157,6 +163,7 @@ async function main(): Promise<void> {
     args.quick ? "--quick" : "",
     args.rounds ? `--rounds ${args.rounds}` : "",
     args.transports.length < 5 ? `--transport ${args.transports.join(",")}` : "",
+    args.groups.length > 0 ? `--group ${args.groups.join(",")}` : "",
   ]
     .filter(Boolean)
     .join(" ");

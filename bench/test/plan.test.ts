@@ -42,6 +42,20 @@ describe("bench plan", () => {
     expect(planFor("sqs", true).some((g) => g.kind === "overload")).toBe(false);
   });
 
+  it("--group takes known group kinds, repeated or comma-separated", () => {
+    expect(parseArgs([]).groups).toEqual([]);
+    expect(parseArgs(["--group", "outbox,max", "-g", "open"]).groups).toEqual(["outbox", "max", "open"]);
+    expect(() => parseArgs(["--group", "everything"])).toThrow(/unknown group everything/);
+  });
+
+  it("plans the outbox groups, throughput and latency, on Kafka and the memory broker", () => {
+    for (const transport of ["kafka", "memory"] as const) {
+      const kinds = planFor(transport, true).map((g) => g.kind);
+      expect(kinds).toContain("outbox");
+      expect(kinds).toContain("outbox-latency");
+    }
+  });
+
   it("--grid takes axes or factorial and nothing else", () => {
     expect(parseArgs([]).grid).toBe("axes");
     expect(parseArgs(["--grid", "factorial"]).grid).toBe("factorial");

@@ -112,7 +112,7 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
       promiseBytes: medianOf(ok, (r) => r.promiseBytes),
       rejected: medianOf(ok, (r) => r.rejected),
       unfinished: medianOf(ok, (r) => r.unfinished),
-      ratio: index === 0 || group.kind === "open" ? undefined : ratioTo(t),
+      ratio: index === 0 || group.kind === "open" || group.kind === "outbox-latency" ? undefined : ratioTo(t),
       errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
         e.slice(0, 300),
       ),

@@ -36,7 +36,7 @@ export function resultsTable(groups: GroupSummary[]): string {
             ? `${t.ratio.median.toFixed(2)}x (1 round)`
             : `${t.ratio.median.toFixed(2)}x ±${(t.ratio.spread * 50).toFixed(0)}%${t.ratio.noisy ? " noisy" : ""}`;
       const other: string[] = [];
-      if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload"))
+      if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload" || g.kind === "outbox-latency"))
         other.push(`offered ${num(g.rate)} msg/s`);
       if (t.rejected) other.push(`${num(t.rejected)} rejected`);
       if (t.unfinished) other.push(`${num(t.unfinished)} unacked after drain`);
