@@ -297,7 +297,7 @@ export function planFor(transport: TransportName, quick: boolean, gridKind: Grid
  * until the relay has published its rows: enough rows in flight (2,000) that the relay, not the
  * round trip of one transaction, sets the rate. The same relays into a transport that
  * acknowledges at once are the ceiling of the database and the relay with no broker behind
- * them; the relays with `prefetch: false` show what claiming ahead is worth.
+ * them; the relays with `prefetch: true` show what claiming ahead is worth.
  */
 function outboxGroup(transport: TransportName, rounds: number): Group {
   const pg: OutboxSettings = { ...OUTBOX_APP, concurrency: 2 };
@@ -318,14 +318,14 @@ function outboxGroup(transport: TransportName, rounds: number): Group {
       {
         driver: "outbox-sqlite",
         mode: "max",
-        label: "outbox relay (SQLite), prefetch off",
-        outbox: { ...OUTBOX_APP, prefetch: false },
+        label: "outbox relay (SQLite), prefetch on",
+        outbox: { ...OUTBOX_APP, prefetch: true },
       },
       {
         driver: "outbox-postgres",
         mode: "max",
-        label: "outbox relay (PostgreSQL, concurrency 2), prefetch off",
-        outbox: { ...pg, prefetch: false },
+        label: "outbox relay (PostgreSQL, concurrency 2), prefetch on",
+        outbox: { ...pg, prefetch: true },
       },
       {
         driver: "outbox-sqlite",

@@ -156,7 +156,7 @@ describe("claiming beside a batch in flight", () => {
     const [a0, b0, a1, b1, c0, c1, d0] = entries.map((e) => e.id);
     const gated = gatedProducer();
     gated.hold(a0!);
-    const relay = fx.outbox.relay({ producer: gated.producer, batchSize: 2 }).start();
+    const relay = fx.outbox.relay({ producer: gated.producer, batchSize: 2, prefetch: true }).start();
     try {
       // The first batch is a0, b0; with a0 held, the relay claims the next one (c0, c1: a1 and b1
       // wait behind their keys' rows in flight) but sends nothing of it yet.
@@ -195,6 +195,7 @@ describe("claiming beside a batch in flight", () => {
       .relay({
         producer: gated.producer,
         batchSize: 2,
+        prefetch: true,
         retryBackoffMs: { initial: 20, max: 40 },
         pollIntervalMs: 10,
       })
@@ -227,7 +228,7 @@ describe("claiming beside a batch in flight", () => {
       const added = await fx.transaction((db) => fx.outbox.addMany(db, messages));
       for (const [j, entry] of added.entries()) rows.push({ key: messages[j]!.key, id: entry.id });
     }
-    const relay = fx.outbox.relay({ producer, batchSize: 16 }).start();
+    const relay = fx.outbox.relay({ producer, batchSize: 16, prefetch: true }).start();
     try {
       await waitFor("every row published", async () => (await fx.outbox.backlog()).pending === 0);
     } finally {
