@@ -1,12 +1,11 @@
-import type { GridKind } from "./plan.js";
-import { GROUP_KINDS, type GroupKind } from "./plan-select.js";
+import { GROUP_KINDS, type GridKind, type GroupKind } from "./plan.js";
 import { TRANSPORTS, type TransportName } from "./types.js";
 
 export interface BenchArgs {
   transports: TransportName[];
   quick: boolean;
   json: string | undefined;
-  /** Pass --cpu-prof to Outbound's trial processes; profiles land in bench/results/profiles. */
+  /** Pass --cpu-prof to the Outbound and outbox trial processes; profiles land in bench/results/profiles. */
   cpuProf: boolean;
   /** Skip writing docs/performance.md and the charts (e.g. a partial ad-hoc run). */
   noDocs: boolean;
@@ -23,15 +22,16 @@ export interface BenchArgs {
 export const USAGE = `pnpm bench [--transport <name>...] [--only <group>...] [--quick] [--json <file>] [--rounds N] [--grid axes|factorial] [--cpu-prof] [--no-docs]
 
   --transport  memory, kafka, rabbitmq, sqs, pulsar (repeat, or comma-separate); default all
-  --only       serial, max, open, hooks, overload, buffered, outbox (repeat, or comma-separate);
-               groups whose rate comes from a max result (open, overload) also run that one max target
+  --only       ${GROUP_KINDS.join(", ")} (comma-separate); a kind includes its
+               variants (outbox: outbox-latency too); groups whose rate comes from a max result
+               (open, overload) also run that one max target
   --quick      base workload only (100 B, unkeyed, 1 partition), 2 ABBA rounds, 0.5 s warmup, 1.5 s trials
   (full: every workload, 5 rounds, 1 s warmup, 3 s trials)
   --json       also write every trial and summary to this file
   --rounds     ABBA rounds per comparison (full run default 5)
   --grid       full run's workloads: axes (default; each size, keyed, 8 partitions, one factor at a
                time from 100 B unkeyed on 1 partition) or factorial (every combination, ~2x longer)
-  --cpu-prof   write V8 CPU profiles of the Outbound trials to bench/results/profiles
+  --cpu-prof   write V8 CPU profiles of the Outbound and outbox trials to bench/results/profiles
   --no-docs    do not rewrite docs/performance.md and bench/results/*.svg
   --report     re-render table, charts and docs from a JSON an earlier run wrote (runs nothing)`;
 

@@ -72,7 +72,8 @@ async function main(): Promise<void> {
     );
     for (const group of groups) {
       const run: GroupRun = { group, trials: [] };
-      if (group.rateFrom) {
+      if (group.fixedRate !== undefined) run.rate = group.fixedRate;
+      else if (group.rateFrom) {
         const source = runs
           .map((r) => summarizeGroup(r))
           .find(
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
             ...(target.telemetryOff ? { telemetryOff: true } : {}),
             ...(target.produce ? { produce: true } : {}),
             ...(target.batchMaxRecords ? { batchMaxRecords: target.batchMaxRecords } : {}),
+            ...(target.outbox ? { outbox: target.outbox } : {}),
             ...(target.mode === "overload" ? { bufferMaxBytes: OVERLOAD_BUFFER_BYTES } : {}),
             ...(target.mode === "buffered" ? { held: timing.held } : {}),
           };

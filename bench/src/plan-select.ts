@@ -1,15 +1,10 @@
-import type { Group } from "./plan.js";
+import { GROUP_KINDS, type Group, type GroupKind } from "./plan.js";
 
-export type GroupKind = Group["kind"];
-export const GROUP_KINDS: readonly GroupKind[] = [
-  "serial",
-  "max",
-  "open",
-  "hooks",
-  "overload",
-  "buffered",
-  "outbox",
-];
+export { GROUP_KINDS, type GroupKind };
+
+/** A kind names its variants too: `outbox` is also `outbox-latency`. */
+const named = (only: readonly GroupKind[], kind: GroupKind): boolean =>
+  only.some((k) => kind === k || kind.startsWith(`${k}-`));
 
 /**
  * `--only`: the groups of the given kinds. A group whose rate comes from a max-mode result
@@ -18,10 +13,10 @@ export const GROUP_KINDS: readonly GroupKind[] = [
  */
 export function selectGroups(groups: readonly Group[], only: readonly GroupKind[]): Group[] {
   if (only.length === 0) return [...groups];
-  const kept = groups.filter((g) => only.includes(g.kind));
+  const kept = groups.filter((g) => named(only, g.kind));
   const rateSources = new Set(kept.flatMap((g) => (g.rateFrom ? [g.rateFrom] : [])));
   return groups.flatMap((g): Group[] => {
-    if (only.includes(g.kind)) return [g];
+    if (named(only, g.kind)) return [g];
     if (g.kind !== "max" || rateSources.size === 0) return [];
     const sameWorkload = kept.some(
       (k) =>

@@ -23,7 +23,7 @@ export async function runTrial(spec: TrialSpec, options: { profileDir?: string }
     }
   }
   const execArgv = ["--expose-gc"];
-  if (options.profileDir && spec.driver.startsWith("outbound")) {
+  if (options.profileDir && (spec.driver.startsWith("outbound") || spec.driver.startsWith("outbox"))) {
     mkdirSync(options.profileDir, { recursive: true });
     execArgv.push("--cpu-prof", `--cpu-prof-dir=${options.profileDir}`);
   }

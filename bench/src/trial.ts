@@ -22,7 +22,13 @@ async function runTrial(spec: TrialSpec): Promise<TrialResult> {
     spec.mode === "serial"
       ? closedLoop(driver, { workers: 1, batchSize: 1, deadlineMs, maxMessages, startIndex })
       : driver.batched
-        ? closedLoop(driver, { workers: inFlightRequests, batchSize, deadlineMs, maxMessages, startIndex })
+        ? closedLoop(driver, {
+            workers: driver.batchCallers ?? inFlightRequests,
+            batchSize,
+            deadlineMs,
+            maxMessages,
+            startIndex,
+          })
         : closedLoop(driver, {
             workers: driver.requestConcurrency ? inFlightRequests : window,
             batchSize: 1,

@@ -61,7 +61,31 @@ export interface TrialSpec {
   batchMaxRecords?: number;
   /** Outbound only: producer buffer bound for `overload`. */
   bufferMaxBytes?: number;
+  /** The outbox drivers only: how the application writes and how the relay runs. */
+  outbox?: OutboxSettings;
   endpoints: Endpoints;
+}
+
+/**
+ * An outbox trial's setup. In `max` mode `transactions` application transactions of
+ * `batchSize` rows each are in flight, each waiting until the relay published its rows; the
+ * relay options are the package's defaults unless set.
+ */
+export interface OutboxSettings {
+  /** Application transactions in flight at once (default: `inFlightRequests`). */
+  transactions?: number;
+  /** One `addMany()` per transaction (default) or one `add()` per row. */
+  addMany?: boolean;
+  relayBatchSize?: number;
+  prefetch?: boolean;
+  /** PostgreSQL only: batches the relay runs side by side. */
+  concurrency?: number;
+  /** PostgreSQL only: wake on NOTIFY (default) or only poll. */
+  listen?: boolean;
+  /** The relay's poll interval (default: the package's, 250 ms SQLite, 1000 ms PostgreSQL). */
+  pollIntervalMs?: number;
+  /** Publish into a transport that acknowledges at once and keeps nothing: the store's and relay's own ceiling. */
+  noBroker?: boolean;
 }
 
 export interface Endpoints {

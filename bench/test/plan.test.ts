@@ -68,6 +68,14 @@ describe("bench plan", () => {
     expect(() => parseArgs(["--only", "everything"])).toThrow(/unknown group/);
   });
 
+  it("plans the outbox groups, throughput and latency, on Kafka and the memory broker", () => {
+    for (const transport of ["kafka", "memory"] as const) {
+      const kinds = planFor(transport, true).map((g) => g.kind);
+      expect(kinds).toContain("outbox");
+      expect(kinds).toContain("outbox-latency");
+    }
+  });
+
   it("--grid takes axes or factorial and nothing else", () => {
     expect(parseArgs([]).grid).toBe("axes");
     expect(parseArgs(["--grid", "factorial"]).grid).toBe("factorial");

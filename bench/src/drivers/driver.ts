@@ -27,6 +27,8 @@ export interface Driver {
    * request-per-message clients compared at the same request concurrency (SQS `SendMessage`).
    */
   readonly requestConcurrency?: boolean;
+  /** In `max` mode with `batched`, this many `sendBatch` callers instead of `inFlightRequests`. */
+  readonly batchCallers?: number;
   close(): Promise<void>;
   /** Facts for the report, e.g. effective client settings. */
   notes?(): string[];

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { createProducer, type Producer } from "@outbound/core";
+import { createProducer, type OutboundMessage, type Producer } from "@outbound/core";
 import {
   createOutbox,
   type Outbox,
+  type OutboxEntry,
   type PgQueryable,
   postgresStore,
   type Relay,
@@ -13,8 +14,9 @@ import {
   sqliteTransactions,
 } from "@outbound/outbox";
 import pg from "pg";
-import type { TransportName } from "../types.js";
+import type { OutboxSettings, TransportName } from "../types.js";
 import type { Driver, DriverContext } from "./driver.js";
+import { nullTransport } from "./null-transport.js";
 import { outboundTransport } from "./outbound-transports.js";
 
 /** How the application side writes: one transaction of rows, through the store's own connection kind. */
@@ -44,12 +46,13 @@ async function sqliteApp(): Promise<AppDatabase> {
   };
 }
 
-async function postgresApp(url: string, workers: number): Promise<AppDatabase> {
+async function postgresApp(url: string, workers: number, settings: OutboxSettings): Promise<AppDatabase> {
   const table = `bench_outbox_${process.pid}`;
-  const relayPool = new pg.Pool({ connectionString: url, max: 4 });
+  // Each relay loop holds the batch it sends and the one it claims next; LISTEN holds one more.
+  const relayPool = new pg.Pool({ connectionString: url, max: 2 * (settings.concurrency ?? 1) + 1 });
   const appPool = new pg.Pool({ connectionString: url, max: workers });
   const outbox = createOutbox({
-    store: postgresStore({ pool: relayPool, table }),
+    store: postgresStore({ pool: relayPool, table, listen: settings.listen !== false }),
     serializer: "bytes",
   }) as Outbox<unknown>;
   await outbox.setup();
@@ -86,7 +89,11 @@ async function postgresApp(url: string, workers: number): Promise<AppDatabase> {
  */
 export async function outboxDriver(ctx: DriverContext, store: "sqlite" | "postgres"): Promise<Driver> {
   const { spec, payloads } = ctx;
-  const transport = await outboundTransport(spec.transport as TransportName, spec);
+  const settings: OutboxSettings = spec.outbox ?? {};
+  const transactions = settings.transactions ?? spec.params.inFlightRequests;
+  const transport = settings.noBroker
+    ? nullTransport()
+    : await outboundTransport(spec.transport as TransportName, spec);
   const producer: Producer = createProducer({
     transport,
     acks: "all",
@@ -95,7 +102,7 @@ export async function outboxDriver(ctx: DriverContext, store: "sqlite" | "postgr
   const app =
     store === "sqlite"
       ? await sqliteApp()
-      : await postgresApp(spec.endpoints.postgresUrl, spec.params.inFlightRequests);
+      : await postgresApp(spec.endpoints.postgresUrl, transactions, settings);
   const waiting = new Map<string, () => void>();
   producer.on("ack", ({ message }) => {
     const done = message.id === undefined ? undefined : waiting.get(message.id);
@@ -108,9 +115,18 @@ export async function outboxDriver(ctx: DriverContext, store: "sqlite" | "postgr
   const topic = spec.topic;
   return {
     batched: true,
+    batchCallers: transactions,
     async connect() {
       await producer.connect();
-      relay = app.outbox.relay({ producer, batchSize: 500, pollIntervalMs: 5 }).start();
+      relay = app.outbox
+        .relay({
+          producer,
+          ...(settings.relayBatchSize ? { batchSize: settings.relayBatchSize } : {}),
+          ...(settings.prefetch !== undefined ? { prefetch: settings.prefetch } : {}),
+          ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+          ...(settings.pollIntervalMs ? { pollIntervalMs: settings.pollIntervalMs } : {}),
+        })
+        .start();
     },
     sendOne: (i) => sendRows(i, 1),
     sendBatch: (i, count) => sendRows(i, count),
@@ -130,16 +146,20 @@ export async function outboxDriver(ctx: DriverContext, store: "sqlite" | "postgr
   };
 
   async function sendRows(i: number, count: number): Promise<void> {
+    const messages: OutboundMessage<Uint8Array>[] = [];
+    for (let n = i; n < i + count; n++) {
+      const key = payloads.key(n);
+      messages.push(key ? { topic, value: payloads.value(n), key } : { topic, value: payloads.value(n) });
+    }
     const acked: Promise<void>[] = [];
+    // The waiters are set before the commit: the relay may publish a row the moment it commits.
+    const expect = (entries: readonly OutboxEntry[]) => {
+      for (const { id } of entries) acked.push(new Promise((resolve) => waiting.set(id, resolve)));
+    };
     await app.transaction(async (tx) => {
-      for (let n = i; n < i + count; n++) {
-        const key = payloads.key(n);
-        const { id } = await app.outbox.add(
-          tx,
-          key ? { topic, value: payloads.value(n), key } : { topic, value: payloads.value(n) },
-        );
-        acked.push(new Promise((resolve) => waiting.set(id, resolve)));
-      }
+      if (settings.addMany === false) {
+        for (const message of messages) expect([await app.outbox.add(tx, message)]);
+      } else expect(await app.outbox.addMany(tx, messages));
     });
     await Promise.all(acked);
   }

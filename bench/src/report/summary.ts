@@ -118,7 +118,10 @@ export function summarizeGroup(run: GroupRun): GroupSummary {
       offered: medianOf(ok, (r) => r.offered),
       notOffered: medianOf(ok, (r) => r.notOffered),
       // Open-loop and overload targets are read against a rate or the unloaded max, not each other.
-      ratio: index === 0 || group.kind === "open" || group.kind === "overload" ? undefined : ratioTo(t),
+      ratio:
+        index === 0 || group.kind === "open" || group.kind === "overload" || group.kind === "outbox-latency"
+          ? undefined
+          : ratioTo(t),
       errors: [...new Set(all.map((r) => r.result.error).filter((e): e is string => !!e))].map((e) =>
         e.slice(0, 300),
       ),

@@ -36,7 +36,7 @@ export function resultsTable(groups: GroupSummary[]): string {
             ? `${t.ratio.median.toFixed(2)}x (1 round)`
             : `${t.ratio.median.toFixed(2)}x ±${(t.ratio.spread * 50).toFixed(0)}%${t.ratio.noisy ? " noisy" : ""}`;
       const other: string[] = [];
-      if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload"))
+      if (g.rate !== undefined && (g.kind === "open" || g.kind === "overload" || g.kind === "outbox-latency"))
         other.push(`offered ${num(g.rate)} msg/s`);
       if (t.notOffered) other.push(`${num(t.notOffered)} not offered (issuer out of CPU)`);
       if (t.rejected) other.push(`${num(t.rejected)} rejected`);

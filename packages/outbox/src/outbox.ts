@@ -4,6 +4,7 @@ import {
   type Serializer,
   type SerializerSpec,
 } from "@outbound/core";
+import type { StoredOutboxMessage } from "./message/outbox-message.js";
 import { readOutboxMessage } from "./message/read-message.js";
 import { Relay, type RelayOptions } from "./relay/relay.js";
 import type { DeadLetterRow, OutboxBacklog, OutboxStore, ParkedRow } from "./store/store.js";
@@ -33,6 +34,14 @@ export interface Outbox<Tx> {
    * written. Without an `id`, one is made (a UUID) and sent as the message's `id`.
    */
   add<V = unknown>(tx: Tx, message: OutboundMessage<V>): Promise<OutboxEntry>;
+  /**
+   * `add()` for many messages at once, in the same transaction `tx`: every value is serialized
+   * first, so one bad message rejects the call and nothing is written; then the rows go in with
+   * one multi-row INSERT on PostgreSQL (one round trip instead of one per message) and one
+   * synchronous step on SQLite. The entries come back in the messages' order, and rows of one key
+   * are published in that order.
+   */
+  addMany<V = unknown>(tx: Tx, messages: readonly OutboundMessage<V>[]): Promise<OutboxEntry[]>;
   /** A relay over this outbox; call `start()` on it. */
   relay(options: RelayOptions): Relay;
   backlog(): Promise<OutboxBacklog>;
@@ -59,6 +68,13 @@ export function createOutbox<Tx>(options: OutboxOptions<Tx>): Outbox<Tx> {
       const stored = await readOutboxMessage(message, serializer);
       const seq = await store.insert(tx, stored, Date.now());
       return { id: stored.id, seq };
+    },
+    async addMany(tx, messages) {
+      const stored: StoredOutboxMessage[] = [];
+      for (const message of messages) stored.push(await readOutboxMessage(message, serializer));
+      if (stored.length === 0) return [];
+      const seqs = await store.insertMany(tx, stored, Date.now());
+      return stored.map((m, i) => ({ id: m.id, seq: seqs[i]! }));
     },
     relay: (relayOptions) => new Relay(store as OutboxStore<unknown>, relayOptions),
     backlog: () => store.backlog(),

@@ -45,6 +45,22 @@ export interface PostgresStoreOptions {
 
 const asBuffer = (value: Uint8Array) => Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
+function checkClient(tx: unknown): asserts tx is PgQueryable {
+  if (typeof (tx as Partial<PgQueryable>)?.query !== "function") {
+    throw new OutboundError("INVALID_CONFIG", "add() needs the application's pg client in its transaction", {
+      transport: "outbox",
+    });
+  }
+}
+
+/** A number as SQL text, for the few statements that splice numbers in to save a round trip. */
+function integerLiteral(value: number): number {
+  if (!Number.isSafeInteger(value)) {
+    throw new OutboundError("INTERNAL", `expected an integer, got ${String(value)}`, { transport: "outbox" });
+  }
+  return value;
+}
+
 /** The tables, and the trigger that NOTIFYs the relays once per inserting statement. */
 function schema(table: string): string {
   return `${outboxTablesDdl(table, "postgres")}
@@ -79,23 +95,28 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
   // A NOTIFY that came while nobody waited (the relay was publishing) ends the next wait at once.
   let missed = false;
 
-  const heads = `
-    SELECT seq FROM ${table} o
-    WHERE NOT o.parked AND o.available_at <= $1
-      AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq)
-    ORDER BY o.seq LIMIT $2
-    FOR UPDATE SKIP LOCKED`;
-  // The heads, and after each the rows of its key up to the first that is parked or backing off.
-  const withFollowers = `
-    SELECT ${ROW_COLUMNS} FROM ${table} o
-    WHERE o.seq = ANY($1::bigint[])
-       OR (NOT o.parked
-           AND EXISTS (SELECT 1 FROM ${table} h
-                       WHERE h.seq = ANY($1::bigint[]) AND h.topic = o.topic AND h.key = o.key AND h.seq < o.seq)
-           AND NOT EXISTS (SELECT 1 FROM ${table} p
-                           WHERE p.topic = o.topic AND p.key = o.key AND p.seq < o.seq
-                             AND (p.parked OR p.available_at > $2)))
-    ORDER BY o.seq LIMIT $3
+  // One statement, sent with BEGIN in one round trip: the heads of their keys (no earlier row of
+  // the key left), skipping rows other relays hold; then after each head the rows of its key up
+  // to the first that is parked or backing off, found through the (topic, key, seq) index.
+  // Numbers only are spliced into the text (see integerLiteral), so it needs no parameters.
+  const claimSql = (limit: number, now: number) => `
+    BEGIN;
+    WITH heads AS (
+      SELECT seq, topic, key FROM ${table} o
+      WHERE NOT o.parked AND o.available_at <= ${now}
+        AND NOT EXISTS (SELECT 1 FROM ${table} e WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq)
+      ORDER BY o.seq LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    ), followers AS (
+      SELECT o.seq FROM heads h JOIN ${table} o ON o.topic = h.topic AND o.key = h.key AND o.seq > h.seq
+      WHERE NOT o.parked
+        AND NOT EXISTS (SELECT 1 FROM ${table} p
+                        WHERE p.topic = o.topic AND p.key = o.key AND p.seq < o.seq
+                          AND (p.parked OR p.available_at > ${now}))
+    )
+    SELECT ${ROW_COLUMNS} FROM ${table}
+    WHERE seq IN (SELECT seq FROM heads UNION ALL SELECT seq FROM followers)
+    ORDER BY seq LIMIT ${limit}
     FOR UPDATE`;
 
   async function applyOutcome(client: PgQueryable, outcome: RowOutcome, now: number): Promise<void> {
@@ -174,20 +195,36 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
     },
 
     async insert(tx, message: StoredOutboxMessage, createdAt) {
-      if (typeof (tx as Partial<PgQueryable>)?.query !== "function") {
-        throw new OutboundError(
-          "INVALID_CONFIG",
-          "add() needs the application's pg client in its transaction",
-          {
-            transport: "outbox",
-          },
-        );
-      }
+      checkClient(tx);
       const result = await tx.query(
         `INSERT INTO ${table} (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING seq`,
         insertValues(message, createdAt, asBuffer),
       );
       return Number(result.rows[0]!.seq);
+    },
+
+    async insertMany(tx, messages, createdAt) {
+      checkClient(tx);
+      // One statement whatever the count: the rows travel as ten arrays (one per column) that
+      // unnest() zips back into rows, so there is no parameter limit and one plan. The rows are
+      // inserted in ordinality order, so their seqs (nextval per row) follow the given order.
+      const columns: unknown[][] = Array.from({ length: 9 }, () => []);
+      for (const message of messages) {
+        const values = insertValues(message, createdAt, asBuffer);
+        for (let c = 0; c < 9; c++) columns[c]!.push(values[c]);
+      }
+      const result = await tx.query(
+        `INSERT INTO ${table} (${INSERT_COLUMNS})
+         SELECT topic, key, headers, value, content_type, message_id, part, ts, delay, $10
+         FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bytea[], $5::text[], $6::text[],
+                     $7::integer[], $8::bigint[], $9::bigint[])
+              WITH ORDINALITY AS m(topic, key, headers, value, content_type, message_id, part, ts, delay, n)
+         ORDER BY n
+         RETURNING seq`,
+        [...columns, createdAt],
+      );
+      // RETURNING promises no order; the seqs were handed out in the rows' order.
+      return result.rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
     },
 
     async claim(limit, now): Promise<ClaimedBatch> {
@@ -203,13 +240,11 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
       };
       let rows: OutboxRow[];
       try {
-        await client.query("BEGIN");
         open = true;
-        const locked = (await client.query(heads, [now, limit])).rows.map((r) => r.seq);
-        rows =
-          locked.length === 0
-            ? []
-            : (await client.query(withFollowers, [locked, now, limit])).rows.map(rowFromColumns);
+        const results = (await client.query(
+          claimSql(integerLiteral(limit), integerLiteral(now)),
+        )) as unknown as { rows: Record<string, unknown>[] }[];
+        rows = results[1]!.rows.map(rowFromColumns);
         if (rows.length === 0) {
           await client.query("COMMIT");
           client.release();
@@ -223,11 +258,14 @@ export function postgresStore(options: PostgresStoreOptions): OutboxStore<PgQuer
         async settle(outcomes) {
           try {
             const settledAt = Date.now();
-            const acked = outcomes.filter((o) => o.kind === "acked").map((o) => o.seq);
-            if (acked.length > 0)
-              await client.query(`DELETE FROM ${table} WHERE seq = ANY($1::bigint[])`, [acked]);
             for (const outcome of outcomes) await applyOutcome(client, outcome, settledAt);
-            await client.query("COMMIT");
+            const acked = outcomes.filter((o) => o.kind === "acked").map((o) => integerLiteral(o.seq));
+            // The common case, every row acknowledged, is one round trip: the delete and the commit together.
+            await client.query(
+              acked.length > 0
+                ? `DELETE FROM ${table} WHERE seq = ANY('{${acked.join(",")}}'::bigint[]); COMMIT`
+                : "COMMIT",
+            );
             client.release();
           } catch (error) {
             await fail(error);

@@ -15,6 +15,16 @@ const optionalNumber = (value: unknown) =>
   value === null || value === undefined ? undefined : Number(value);
 
 /**
+ * A BLOB/bytea column as a plain Uint8Array, without copying: node:sqlite already gives one,
+ * fresh per read; pg gives a Buffer of its own, viewed here rather than copied.
+ */
+function plainBytes(value: Uint8Array): Uint8Array {
+  return value.constructor === Uint8Array
+    ? value
+    : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+/**
  * A row from either driver: node:sqlite gives BLOBs as Uint8Array and integers as numbers, pg
  * gives bytea as Buffer and BIGINT as strings; both become plain Uint8Arrays and numbers.
  */
@@ -22,9 +32,9 @@ export function rowFromColumns(r: Columns): OutboxRow {
   return {
     seq: Number(r.seq),
     topic: r.topic as string,
-    key: r.key === null ? undefined : new Uint8Array(r.key as Uint8Array),
+    key: r.key === null ? undefined : plainBytes(r.key as Uint8Array),
     headers: decodeHeaders(r.headers as string),
-    value: new Uint8Array(r.value as Uint8Array),
+    value: plainBytes(r.value as Uint8Array),
     contentType: r.content_type as string,
     id: r.message_id as string,
     partition: optionalNumber(r.partition),

@@ -57,11 +57,19 @@ export interface OutboxStore<Tx> {
   setup(): Promise<void>;
   insert(tx: Tx, message: StoredOutboxMessage, createdAt: number): Promise<number>;
   /**
+   * Writes `messages` through `tx` as `insert` does, in as few statements as the database allows,
+   * and gives their `seq`s in the same order: a key's rows keep the order they are given in.
+   */
+  insertMany(tx: Tx, messages: readonly StoredOutboxMessage[], createdAt: number): Promise<number[]>;
+  /**
    * Up to `limit` rows, oldest first, that may be sent now: not parked, not waiting for a retry,
    * and with no earlier row of the same topic and key that is parked, waiting, or held by another
-   * relay. Within a batch, rows of one key come in `seq` order.
+   * relay. Within a batch, rows of one key come in `seq` order. `held`: the seqs of this relay's
+   * own batches that are claimed and not settled yet (the one being sent while the next is
+   * claimed); they and the later rows of their keys are left out as another relay's would be. A
+   * store that locks claimed rows (PostgreSQL) leaves them out anyway.
    */
-  claim(limit: number, now: number): Promise<ClaimedBatch>;
+  claim(limit: number, now: number, held?: ReadonlySet<number>): Promise<ClaimedBatch>;
   backlog(): Promise<OutboxBacklog>;
   deadLetters(limit?: number): Promise<DeadLetterRow[]>;
   /** Rows parked by `strictOrder`, oldest first, with the error that parked them. */

@@ -106,6 +106,45 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
       expect(a.failed + b.failed).toBe(0);
     });
 
+    it("addMany() writes its rows in the application's transaction, keys in the given order; a rollback writes none", async () => {
+      const topic = await newTopic();
+      const messages = Array.from({ length: 300 }, (_, n) => ({
+        topic,
+        key: `key-${n % 7}`,
+        value: { n },
+        headers: { n: String(n) },
+      }));
+      const entries = await store.transaction((tx) => store.outbox.addMany(tx, messages));
+      expect(entries).toHaveLength(300);
+      // The seqs follow the messages' order, so each key's rows are published in it.
+      expect(entries.every((e, i) => i === 0 || e.seq > entries[i - 1]!.seq)).toBe(true);
+      const rolledBack = await store
+        .transaction(async (tx) => {
+          await store.outbox.addMany(tx, [
+            { topic, key: "key-0", value: "never" },
+            { topic, value: "never either" },
+          ]);
+          throw new Error("rolled back");
+        })
+        .catch(() => "rolled back");
+      expect(rolledBack).toBe("rolled back");
+      expect(await pending()).toBe(300);
+
+      // Claiming each next batch while one is sent: still every row once, each key in order.
+      const relay = store.outbox.relay({ producer, batchSize: 64, prefetch: true }).start();
+      relays.push(relay);
+      await waitFor("every row published", async () => (await pending()) === 0, 60_000);
+      const rows = entries.map((e, n) => ({ key: messages[n]!.key, id: e.id }));
+      const received = await broker.readAll(topic, rows.length);
+      expect(countDeliveries(rows, received)).toEqual({
+        distinct: 300,
+        repeats: 0,
+        lost: 0,
+        keysOutOfOrder: 0,
+      });
+      expect(received).toHaveLength(300);
+    });
+
     it("a terminal failure is dead-lettered and the rows behind it, same key included, go on", async () => {
       const topic = await newTopic();
       const before = await addRows(topic, 2, 3);
@@ -177,11 +216,13 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
       const topic = await newTopic();
       const rows = await addRows(topic, 10, 40, 50);
       const batchSize = 50;
-      // The child kills itself at the 130th acknowledgment: two batches settled, the third half sent.
+      // The child kills itself at the 130th acknowledgment: two batches settled, the third half
+      // sent, and the fourth claimed ahead (prefetch), which must not add repeats.
       const crashed = await runChildRelay({
         ...store.childEnv,
         OUTBOX_BROKER_URL: broker.url,
         OUTBOX_BATCH_SIZE: String(batchSize),
+        OUTBOX_PREFETCH: "true",
         OUTBOX_KILL_AFTER_ACKS: "130",
       });
       expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
@@ -294,8 +335,11 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
         const topic = await newTopic();
         const rows = await addRows(topic, 20, 30, 50);
         const second = store.another();
-        // The first relay also runs 3 batches side by side, each claimed like another relay's.
-        const a = store.outbox.relay({ producer, batchSize: 25, pollIntervalMs: 20, concurrency: 3 }).start();
+        // The first relay also runs 3 batches side by side, each claimed like another relay's,
+        // and each loop claims its next batch while it sends one.
+        const a = store.outbox
+          .relay({ producer, batchSize: 25, pollIntervalMs: 20, concurrency: 3, prefetch: true })
+          .start();
         const otherProducer = createProducer({ url: broker.url, acks: "all", ...broker.producerOptions });
         const b = second.relay({ producer: otherProducer, batchSize: 25, pollIntervalMs: 20 }).start();
         relays.push(a, b);

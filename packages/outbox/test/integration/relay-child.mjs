@@ -29,6 +29,7 @@ const outbox = createOutbox({ store });
 const relay = outbox.relay({
   producer,
   batchSize: Number(env.OUTBOX_BATCH_SIZE ?? "100"),
+  prefetch: env.OUTBOX_PREFETCH === "true",
   pollIntervalMs: 20,
 });
 relay.start();
