@@ -20,8 +20,10 @@ export { type SqliteTransactionDatabase, sqliteTransactions } from "./store/sqli
 export type {
   ClaimedBatch,
   DeadLetterRow,
+  LeaseHolder,
   OutboxBacklog,
   OutboxStore,
   ParkedRow,
+  RelayLease,
   RowOutcome,
 } from "./store/store.js";

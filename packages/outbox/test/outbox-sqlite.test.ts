@@ -10,7 +10,7 @@ import { getMemoryBroker, type MemoryBroker, removeMemoryBroker } from "@outboun
 import { OUTBOX_METRICS, sqliteStore } from "@outbound/outbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countDeliveries } from "./order-check.js";
-import { type SqliteFixture, sqliteFixture, waitFor } from "./sqlite-fixture.js";
+import { type SqliteFixture, sqliteFixture, takeLease, waitFor } from "./sqlite-fixture.js";
 
 // The outbox on a real SQLite file (node:sqlite), relayed to the in-process memory broker.
 
@@ -227,12 +227,38 @@ describe("locks", () => {
       settled = true;
       return result;
     });
-    // The loop still turns while the relay waits to delete: the sends reach the broker, timers fire.
-    await waitFor("both rows sent", () => broker.messages("outbox-lock").length === 2);
+    // Taking the relay lease is a write, so the relay waits for the lock, and nothing is claimed
+    // or sent meanwhile; the loop still turns while it waits: timers fire.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(settled).toBe(false);
+    expect(broker.messages("outbox-lock")).toHaveLength(0);
     fx.app.exec("COMMIT");
     expect(await run).toMatchObject({ claimed: 2, acked: 2 });
     expect((await fx.outbox.backlog()).pending).toBe(0);
+  });
+
+  it("a settle waits for the application's write lock without blocking the event loop", async () => {
+    await addRows("outbox-lock-settle", ["a", "b"], 1);
+    const store = sqliteStore({ path: fx.path });
+    try {
+      const batch = await store.claim(10, Date.now(), undefined, await takeLease(store));
+      expect(batch.rows).toHaveLength(2);
+      fx.app.exec("BEGIN IMMEDIATE");
+      fx.app.prepare("INSERT INTO orders VALUES (?, ?)").run("held", 1);
+      let settled = false;
+      const settling = batch
+        .settle(batch.rows.map((row) => ({ seq: row.seq, kind: "acked" as const })))
+        .then(() => {
+          settled = true;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      fx.app.exec("COMMIT");
+      await settling;
+      expect((await fx.outbox.backlog()).pending).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });
 
@@ -241,7 +267,7 @@ describe("locks, in one turn", () => {
     await addRows("outbox-turn", ["a"], 2);
     const store = sqliteStore({ path: fx.path });
     try {
-      const batch = await store.claim(10, Date.now());
+      const batch = await store.claim(10, Date.now(), undefined, await takeLease(store));
       expect(batch.rows).toHaveLength(2);
       // Right after settle() is called, in the same turn, the application takes the write lock. A
       // settle that awaited anything between BEGIN and COMMIT would still hold it here, and this

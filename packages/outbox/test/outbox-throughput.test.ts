@@ -4,7 +4,7 @@ import { getMemoryBroker, type MemoryBroker, removeMemoryBroker } from "@outboun
 import { sqliteStore } from "@outbound/outbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countDeliveries } from "./order-check.js";
-import { type SqliteFixture, sqliteFixture, waitFor } from "./sqlite-fixture.js";
+import { type SqliteFixture, sqliteFixture, takeLease, waitFor } from "./sqlite-fixture.js";
 
 // What the relay does to go fast, and that it keeps the outbox's promises while it does:
 // addMany(), claiming the next batch while the current one is sent, waking on a commit. A real
@@ -131,14 +131,15 @@ describe("claiming beside a batch in flight", () => {
     );
     const store = sqliteStore({ path: fx.path });
     try {
-      const first = await store.claim(2, Date.now());
+      const owner = await takeLease(store);
+      const first = await store.claim(2, Date.now(), undefined, owner);
       expect(first.rows.map(keyOf)).toEqual(["a", "b"]);
       const held = new Set(first.rows.map((r) => r.seq));
-      const second = await store.claim(10, Date.now(), held);
+      const second = await store.claim(10, Date.now(), held, owner);
       // Only key c: a and b have a row held, so their later rows wait for it.
       expect(second.rows.map(keyOf)).toEqual(["c", "c"]);
       await first.settle(first.rows.map((r) => ({ seq: r.seq, kind: "acked" as const })));
-      const third = await store.claim(10, Date.now(), new Set(second.rows.map((r) => r.seq)));
+      const third = await store.claim(10, Date.now(), new Set(second.rows.map((r) => r.seq)), owner);
       expect(third.rows.map(keyOf)).toEqual(["a", "b"]);
     } finally {
       await store.close();

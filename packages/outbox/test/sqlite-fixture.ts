@@ -1,8 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { createOutbox, type Outbox, sqliteStore, sqliteTransactions } from "@outbound/outbox";
+import {
+  createOutbox,
+  type Outbox,
+  type OutboxStore,
+  sqliteStore,
+  sqliteTransactions,
+} from "@outbound/outbox";
 
 export interface SqliteFixture {
   path: string;
@@ -46,4 +52,14 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Takes `store`'s relay lease as a relay would, for tests that claim on the store directly, and
+ * gives the owner to pass to `claim()`.
+ */
+export async function takeLease(store: OutboxStore<unknown>, owner = "test-relay"): Promise<string> {
+  const taken = await store.lease!.acquire({ owner, pid: process.pid, host: hostname() }, Date.now());
+  if (!taken) throw new Error("the lease is held by another relay");
+  return owner;
 }

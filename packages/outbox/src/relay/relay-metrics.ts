@@ -23,6 +23,11 @@ export interface RelayMetrics {
   backlogReadAt: number;
   /** Errors from the database the loop survived (it waits a poll interval and goes on). */
   storeErrors: number;
+  /**
+   * Waiting while another relay holds the store's lease (SQLite: one relay claims per file).
+   * It takes over when that relay stops, dies or stalls past the lease.
+   */
+  standby: boolean;
 }
 
 export function emptyRelayMetrics(): RelayMetrics {
@@ -39,5 +44,6 @@ export function emptyRelayMetrics(): RelayMetrics {
     oldestAgeMs: 0,
     backlogReadAt: 0,
     storeErrors: 0,
+    standby: false,
   };
 }

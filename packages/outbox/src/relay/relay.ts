@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { OutboundError, type Producer } from "@outbound/core";
 import type { OutboxRow } from "../message/outbox-message.js";
-import type { ClaimedBatch, OutboxBacklog, OutboxStore, RowOutcome } from "../store/store.js";
+import { sleep } from "../store/sleep.js";
+import type { ClaimedBatch, LeaseHolder, OutboxBacklog, OutboxStore, RowOutcome } from "../store/store.js";
 import { decideFailure, type FailurePolicy } from "./decide.js";
 import { keyChains } from "./key-chains.js";
 import { emptyRelayMetrics, type RelayMetrics } from "./relay-metrics.js";
@@ -68,6 +71,10 @@ export interface BatchResult {
   untouched: number;
 }
 
+function emptyBatch(): BatchResult {
+  return { claimed: 0, acked: 0, retried: 0, deadLettered: 0, parked: 0, untouched: 0 };
+}
+
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!(value > 0)) {
@@ -101,6 +108,12 @@ export class Relay {
   private stopping: AbortController | undefined;
   private busy: Promise<unknown> = Promise.resolve();
   private oldestCreatedAt: number | undefined;
+  /** This relay, as it names itself in the store's lease (where the store has one). */
+  private readonly holder: LeaseHolder = { owner: randomUUID(), pid: process.pid, host: hostname() };
+  /** Whether the lease was held at the last attempt to take or renew it. */
+  private leaseHeld = false;
+  private leaseAttempt: Promise<boolean> | undefined;
+  private renewal: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly store: OutboxStore<unknown>,
@@ -148,27 +161,86 @@ export class Relay {
     if (this.loop) return this;
     const stopping = new AbortController();
     this.stopping = stopping;
+    const lease = this.store.lease;
+    if (lease) {
+      // Renewed on a timer, not between batches: a batch can take longer than the lease (a slow
+      // broker), and the lease must not run out under it.
+      this.renewal = setInterval(() => void this.holdLease().catch(() => {}), lease.durationMs / 3);
+      this.renewal.unref();
+    }
     const loops = Array.from({ length: this.concurrency }, () => this.run(stopping.signal));
     this.loop = Promise.all(loops).then(() => {});
     return this;
   }
 
-  /** Stops after the batch under way is settled. The producer and the store stay open. */
+  /**
+   * Stops after the batch under way is settled, and gives up the store's lease so a standby
+   * relay takes over at once. The producer and the store stay open.
+   */
   async stop(): Promise<void> {
     this.stopping?.abort();
+    clearInterval(this.renewal);
+    this.renewal = undefined;
     await this.loop;
     this.loop = undefined;
     this.stopping = undefined;
+    await this.releaseLease();
   }
 
   /**
    * Claims, publishes and settles one batch. Calls take turns; beside a started loop, each claim
-   * leaves out the rows (and their keys' later rows) the other holds.
+   * leaves out the rows (and their keys' later rows) the other holds. Where the store has a
+   * lease and another relay holds it, nothing is claimed; a relay not started gives the lease up
+   * again after the batch.
    */
   runOnce(): Promise<BatchResult> {
-    const next = this.busy.then(() => this.batch());
+    const next = this.busy.then(async () => {
+      if (this.store.lease && !(await this.holdLease())) return emptyBatch();
+      try {
+        return await this.batch();
+      } finally {
+        if (!this.loop) await this.releaseLease();
+      }
+    });
     this.busy = next.catch(() => {});
     return next;
+  }
+
+  /**
+   * Takes or renews the store's lease. Attempts are not run side by side (the loop and the
+   * renewal timer may both ask); a failed attempt counts as not held, so no claim is made on a
+   * lease that may have run out.
+   */
+  private holdLease(): Promise<boolean> {
+    const lease = this.store.lease;
+    if (!lease) return Promise.resolve(true);
+    this.leaseAttempt ??= lease
+      .acquire(this.holder, Date.now())
+      .catch((error: unknown) => {
+        this.counters.storeErrors++;
+        this.options.onError?.(error);
+        return false;
+      })
+      .then((held) => {
+        this.leaseHeld = held;
+        this.counters.standby = !held;
+        return held;
+      })
+      .finally(() => {
+        this.leaseAttempt = undefined;
+      });
+    return this.leaseAttempt;
+  }
+
+  private async releaseLease(): Promise<void> {
+    const lease = this.store.lease;
+    if (!lease || !this.leaseHeld) return;
+    await this.leaseAttempt;
+    this.leaseHeld = false;
+    await lease.release(this.holder.owner).catch((error: unknown) => {
+      this.counters.storeErrors++;
+      this.options.onError?.(error);
+    });
   }
 
   /** Reads the backlog now (rows pending, oldest age) and updates the metrics with it. */
@@ -199,6 +271,11 @@ export class Relay {
       while (!signal.aborted) {
         try {
           if (Date.now() - this.counters.backlogReadAt >= this.backlogIntervalMs) await this.backlog();
+          if (this.store.lease && !this.leaseHeld && !(await this.holdLease())) {
+            // A standby: another relay holds the lease. Its rows are not ours to claim.
+            await sleep(this.pollIntervalMs, signal);
+            continue;
+          }
           const ahead = next !== undefined;
           const claimed = await (next ?? this.claim());
           next = undefined;
@@ -233,7 +310,7 @@ export class Relay {
 
   /** A claim that leaves out this relay's unsettled rows, and counts its own as held until settled. */
   private async claim(): Promise<ClaimedBatch> {
-    const claimed = await this.store.claim(this.batchSize, Date.now(), this.held);
+    const claimed = await this.store.claim(this.batchSize, Date.now(), this.held, this.holder.owner);
     this.counters.claims++;
     for (const row of claimed.rows) this.held.add(row.seq);
     return {
@@ -254,14 +331,7 @@ export class Relay {
 
   /** Sends a claimed batch, key by key, and settles it. */
   private async publish(claimed: ClaimedBatch): Promise<BatchResult> {
-    const result: BatchResult = {
-      claimed: claimed.rows.length,
-      acked: 0,
-      retried: 0,
-      deadLettered: 0,
-      parked: 0,
-      untouched: 0,
-    };
+    const result: BatchResult = { ...emptyBatch(), claimed: claimed.rows.length };
     const outcomes: RowOutcome[] = [];
     if (claimed.rows.length > 0) {
       this.counters.batches++;

@@ -12,7 +12,22 @@ import {
 } from "./row-columns.js";
 import { outboxTablesDdl } from "./schema.js";
 import { sleep } from "./sleep.js";
-import type { ClaimedBatch, DeadLetterRow, OutboxBacklog, OutboxStore, RowOutcome } from "./store.js";
+import {
+  heldLeaseCondition,
+  type LeaseStatements,
+  leaseStatements,
+  mayTakeLease,
+  readLease,
+  relayLeaseDdl,
+} from "./sqlite-lease.js";
+import type {
+  ClaimedBatch,
+  DeadLetterRow,
+  OutboxBacklog,
+  OutboxStore,
+  RelayLease,
+  RowOutcome,
+} from "./store.js";
 import { checkTableName } from "./table-name.js";
 
 /**
@@ -34,6 +49,13 @@ export interface SqliteStoreOptions {
    * process awaiting inside its transaction). Default 5000 ms.
    */
   busyTimeoutMs?: number;
+  /**
+   * How long a relay's lease on the file lasts without renewal. Only the lease's holder claims
+   * rows, so a second relay on the same file waits as a standby and takes over when the first
+   * stops, dies (seen at once on the same host), or stalls past this long. The holder renews it
+   * every third of it. Default 15000 ms.
+   */
+  leaseMs?: number;
 }
 
 type Row = Record<string, SQLInputValue>;
@@ -65,14 +87,22 @@ async function whenUnlocked(step: () => void, timeoutMs: number): Promise<void> 
  * The outbox in a SQLite file, through Node's built-in `node:sqlite` (Node 22.13 or newer): no
  * server, no dependency. The application passes its own `DatabaseSync` to `add()` inside its
  * transaction; the relay reads with a connection of its own, in WAL mode so neither blocks the
- * other for long. One relay per file: SQLite has no row locks to share the work with.
+ * other for long. One relay claims at a time: SQLite has no row locks to share the work with, so
+ * a relay holds a lease on the file (`leaseMs`) and another relay waits as a standby.
  */
 export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteDatabase> {
   const table = checkTableName(options.table ?? "outbound_outbox");
   const dead = `${table}_dead_letter`;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const leaseMs = options.leaseMs ?? 15_000;
+  if (!(leaseMs > 0) || !Number.isFinite(leaseMs)) {
+    throw new OutboundError("INVALID_CONFIG", `leaseMs must be a positive number, got ${String(leaseMs)}`, {
+      transport: "outbox",
+      details: { field: "leaseMs" },
+    });
+  }
   const inserts = new WeakMap<SqliteDatabase, StatementSync>();
-  type Connection = { db: DatabaseSync; sql: Record<string, StatementSync> };
+  type Connection = { db: DatabaseSync; sql: Record<string, StatementSync>; lease: LeaseStatements };
   let opening: Promise<Connection> | undefined;
 
   // One connection however many callers ask at once (the relay's loop and backlog() may).
@@ -94,14 +124,17 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     // A delete lost to a power cut only means a row is sent again: at-least-once already allows it.
     db.exec("PRAGMA synchronous = NORMAL");
     await whenUnlocked(() => db.exec(outboxTablesDdl(table, "sqlite")), busyTimeoutMs);
+    await whenUnlocked(() => db.exec(relayLeaseDdl(table)), busyTimeoutMs);
     const sql: Record<string, StatementSync> = {
       // A row waits while an earlier row of its topic and key is parked, backing off, or held
       // in a batch of the relay's that is not settled yet (`:held`, a JSON array of seqs): that
       // is what keeps per-key order when a send fails, and when the next batch is claimed while
-      // the current one is being sent. SQLite has no row locks, so the held rows are named.
+      // the current one is being sent. SQLite has no row locks, so the held rows are named, and
+      // only the relay holding the lease (`:owner`) gets any rows at all.
       claim: db.prepare(
         `SELECT ${ROW_COLUMNS} FROM ${table} o
-           WHERE o.parked = 0 AND o.available_at <= :now
+           WHERE ${heldLeaseCondition(table)}
+             AND o.parked = 0 AND o.available_at <= :now
              AND o.seq NOT IN (SELECT value FROM json_each(:held))
              AND NOT EXISTS (SELECT 1 FROM ${table} e
                              WHERE e.topic = o.topic AND e.key = o.key AND e.seq < o.seq
@@ -143,7 +176,7 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
         `SELECT ${ROW_COLUMNS}, ${DEAD_LETTER_COLUMNS} FROM ${dead} ORDER BY seq LIMIT ?`,
       ),
     };
-    return { db, sql };
+    return { db, sql, lease: leaseStatements(db, table) };
   }
 
   function insertStatement(db: SqliteDatabase): StatementSync {
@@ -179,9 +212,37 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     }
   }
 
+  const lease: RelayLease = {
+    durationMs: leaseMs,
+    async acquire(holder, now) {
+      const { db, lease } = await connection();
+      // A standby reads without writing, so waiting for the lease takes no write lock from the
+      // application; only a lease that looks takeable is decided again under the lock.
+      if (!mayTakeLease(readLease(lease), holder, now)) return false;
+      let taken = false;
+      await whenUnlocked(() => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          taken = mayTakeLease(readLease(lease), holder, now);
+          if (taken) lease.write.run(holder.owner, holder.pid, holder.host, now + leaseMs);
+          db.exec("COMMIT");
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
+      }, busyTimeoutMs);
+      return taken;
+    },
+    async release(owner) {
+      const { lease } = await connection();
+      await whenUnlocked(() => lease.release.run(owner), busyTimeoutMs);
+    },
+  };
+
   return {
     name: "sqlite",
     concurrentClaims: false,
+    lease,
 
     async setup() {
       await connection();
@@ -202,10 +263,16 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
       });
     },
 
-    async claim(limit, now, held): Promise<ClaimedBatch> {
+    async claim(limit, now, held, owner): Promise<ClaimedBatch> {
+      if (typeof owner !== "string") {
+        throw new OutboundError("INVALID_CONFIG", "a SQLite claim needs the owner of the relay lease", {
+          transport: "outbox",
+          details: { field: "owner" },
+        });
+      }
       const { db, sql } = await connection();
       const heldJson = held && held.size > 0 ? JSON.stringify([...held]) : "[]";
-      const rows = (sql.claim!.all({ now, limit, held: heldJson }) as Row[]).map(rowFromColumns);
+      const rows = (sql.claim!.all({ now, limit, held: heldJson, owner }) as Row[]).map(rowFromColumns);
       return {
         rows,
         async settle(outcomes) {

@@ -43,6 +43,28 @@ export interface DeadLetterRow extends OutboxRow {
   destination: string | undefined;
 }
 
+/** Who holds a relay lease: a relay's own id, and where it runs, so a dead holder can be told. */
+export interface LeaseHolder {
+  /** Unique per relay (a UUID). */
+  owner: string;
+  pid: number;
+  /** `os.hostname()`. */
+  host: string;
+}
+
+/**
+ * The right to claim rows, held by one relay at a time, for a store that cannot share the work
+ * between relays (SQLite). The holder renews it before `durationMs` runs out; the claim returns
+ * rows only to the live holder.
+ */
+export interface RelayLease {
+  readonly durationMs: number;
+  /** Takes or renews the lease until `now + durationMs`; false while another live relay holds it. */
+  acquire(holder: LeaseHolder, now: number): Promise<boolean>;
+  /** Gives the lease up, if `owner` still holds it. */
+  release(owner: string): Promise<void>;
+}
+
 /**
  * A database the outbox lives in. `Tx` is the application's handle on its own transaction
  * (a `DatabaseSync` for SQLite, a `pg` client for PostgreSQL); `insert` writes through it, so
@@ -53,6 +75,8 @@ export interface OutboxStore<Tx> {
   readonly name: string;
   /** Whether claims may run side by side (a relay's `concurrency` above 1, or several relays). */
   readonly concurrentClaims: boolean;
+  /** Present where only one relay may claim at a time: the relay holds it while it runs. */
+  readonly lease?: RelayLease;
   /** Creates the tables and indexes when missing. Idempotent. */
   setup(): Promise<void>;
   insert(tx: Tx, message: StoredOutboxMessage, createdAt: number): Promise<number>;
@@ -67,9 +91,10 @@ export interface OutboxStore<Tx> {
    * relay. Within a batch, rows of one key come in `seq` order. `held`: the seqs of this relay's
    * own batches that are claimed and not settled yet (the one being sent while the next is
    * claimed); they and the later rows of their keys are left out as another relay's would be. A
-   * store that locks claimed rows (PostgreSQL) leaves them out anyway.
+   * store that locks claimed rows (PostgreSQL) leaves them out anyway. `owner`: the relay's lease
+   * id, where the store has a `lease`; no rows come back unless that lease is live.
    */
-  claim(limit: number, now: number, held?: ReadonlySet<number>): Promise<ClaimedBatch>;
+  claim(limit: number, now: number, held?: ReadonlySet<number>, owner?: string): Promise<ClaimedBatch>;
   backlog(): Promise<OutboxBacklog>;
   deadLetters(limit?: number): Promise<DeadLetterRow[]>;
   /** Rows parked by `strictOrder`, oldest first, with the error that parked them. */

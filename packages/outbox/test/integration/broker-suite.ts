@@ -255,46 +255,44 @@ export function outboxBrokerSuite(broker: OutboxBroker): void {
       expect(metrics.acked).toBe(left);
     });
 
-    it.runIf(name === "postgres")(
-      "two relays, one killed with SIGKILL mid-batch: nothing lost, repeats only from its one unsettled batch",
-      async () => {
-        const topic = await newTopic();
-        const rows = await addRows(topic, 20, 30, 50);
-        const batchSize = 50;
-        // One relay runs in a child. Its first batch is 50 rows; at its 10th ack the survivor
-        // starts here, and the two work side by side until the child kills itself at its 40th ack,
-        // in the middle of that batch, whatever the survivor has done meanwhile.
-        const survivor = store.outbox.relay({ producer, batchSize, pollIntervalMs: 20 });
-        relays.push(survivor);
-        const crashed = await runChildRelay(
-          {
-            ...store.childEnv,
-            OUTBOX_BROKER_URL: broker.url,
-            OUTBOX_BATCH_SIZE: String(batchSize),
-            OUTBOX_ANNOUNCE_AFTER_ACKS: "10",
-            OUTBOX_KILL_AFTER_ACKS: "40",
-          },
-          { onAcked: () => survivor.start() },
-        );
-        expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
-        await waitFor("every row published", async () => (await pending()) === 0, 60_000);
-        await survivor.stop();
+    it("two relays, one killed with SIGKILL mid-batch: nothing lost, repeats only from its one unsettled batch", async () => {
+      const topic = await newTopic();
+      const rows = await addRows(topic, 20, 30, 50);
+      const batchSize = 50;
+      // One relay runs in a child. Its first batch is 50 rows; at its 10th ack the survivor
+      // starts here, and the two work side by side (PostgreSQL) or the survivor waits for the
+      // child's lease (SQLite) until the child kills itself at its 40th ack, in the middle of
+      // that batch. On SQLite the survivor sees the dead pid and takes the lease at once.
+      const survivor = store.outbox.relay({ producer, batchSize, pollIntervalMs: 20 });
+      relays.push(survivor);
+      const crashed = await runChildRelay(
+        {
+          ...store.childEnv,
+          OUTBOX_BROKER_URL: broker.url,
+          OUTBOX_BATCH_SIZE: String(batchSize),
+          OUTBOX_ANNOUNCE_AFTER_ACKS: "10",
+          OUTBOX_KILL_AFTER_ACKS: "40",
+        },
+        { onAcked: () => survivor.start() },
+      );
+      expect(crashed.signal, crashed.stderr).toBe("SIGKILL");
+      await waitFor("every row published", async () => (await pending()) === 0, 60_000);
+      await survivor.stop();
 
-        const received = await broker.readAll(topic, rows.length);
-        const counts = countDeliveries(rows, received);
-        console.log(`[outbox] ${name} → ${broker.name} two relays, one SIGKILLed: ${JSON.stringify(counts)}`);
-        expect(counts.lost).toBe(0);
-        expect(counts.distinct).toBe(600);
-        expect(counts.keysOutOfOrder).toBe(0);
-        // Only the dead relay's unsettled batch comes again: its 40 acked rows, at most the batch.
-        expect(counts.repeats).toBeGreaterThanOrEqual(40);
-        expect(counts.repeats).toBeLessThanOrEqual(batchSize);
-        expect(received.length).toBe(600 + counts.repeats);
-        const m = survivor.metrics();
-        expect(m.sent).toBe(m.acked + m.failed);
-        expect(m.failed).toBe(0);
-      },
-    );
+      const received = await broker.readAll(topic, rows.length);
+      const counts = countDeliveries(rows, received);
+      console.log(`[outbox] ${name} → ${broker.name} two relays, one SIGKILLed: ${JSON.stringify(counts)}`);
+      expect(counts.lost).toBe(0);
+      expect(counts.distinct).toBe(600);
+      expect(counts.keysOutOfOrder).toBe(0);
+      // Only the dead relay's unsettled batch comes again: its 40 acked rows, at most the batch.
+      expect(counts.repeats).toBeGreaterThanOrEqual(40);
+      expect(counts.repeats).toBeLessThanOrEqual(batchSize);
+      expect(received.length).toBe(600 + counts.repeats);
+      const m = survivor.metrics();
+      expect(m.sent).toBe(m.acked + m.failed);
+      expect(m.failed).toBe(0);
+    });
 
     it.runIf(name === "postgres")(
       "while one relay holds a batch, another claims neither its rows nor later rows of its keys",

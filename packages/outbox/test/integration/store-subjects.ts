@@ -31,10 +31,10 @@ export async function sqliteSubject(): Promise<StoreSubject> {
     outbox: fx.outbox as Outbox<unknown>,
     transaction: (work) => fx.transaction(work),
     another: () => {
-      throw new Error("SQLite runs one relay per file");
+      throw new Error("on SQLite a second relay only waits for the lease: outbox-sqlite-lease.test.ts");
     },
     openStore: () => {
-      throw new Error("SQLite runs one relay per file");
+      throw new Error("on SQLite a second relay only waits for the lease: outbox-sqlite-lease.test.ts");
     },
     childEnv: { OUTBOX_STORE: "sqlite", OUTBOX_SQLITE_PATH: fx.path },
     cleanup: () => fx.cleanup(),
