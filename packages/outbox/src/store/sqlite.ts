@@ -84,6 +84,25 @@ async function whenUnlocked(step: () => void, timeoutMs: number): Promise<void> 
 }
 
 /**
+ * Runs `work` in one `BEGIN IMMEDIATE` transaction as a single synchronous step, retried whole
+ * while the lock is taken: were there an await between BEGIN and COMMIT, even a resolved one, an
+ * application transaction in this process could start in that gap and wait synchronously for a
+ * lock only this (then frozen) event loop would release.
+ */
+function inWriteTransaction(db: DatabaseSync, work: () => void, timeoutMs: number): Promise<void> {
+  return whenUnlocked(() => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      work();
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }, timeoutMs);
+}
+
+/**
  * The outbox in a SQLite file, through Node's built-in `node:sqlite` (Node 22.13 or newer): no
  * server, no dependency. The application passes its own `DatabaseSync` to `add()` inside its
  * transaction; the relay reads with a connection of its own, in WAL mode so neither blocks the
@@ -220,17 +239,14 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
       // application; only a lease that looks takeable is decided again under the lock.
       if (!mayTakeLease(readLease(lease), holder, now)) return false;
       let taken = false;
-      await whenUnlocked(() => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
+      await inWriteTransaction(
+        db,
+        () => {
           taken = mayTakeLease(readLease(lease), holder, now);
           if (taken) lease.write.run(holder.owner, holder.pid, holder.host, now + leaseMs);
-          db.exec("COMMIT");
-        } catch (error) {
-          db.exec("ROLLBACK");
-          throw error;
-        }
-      }, busyTimeoutMs);
+        },
+        busyTimeoutMs,
+      );
       return taken;
     },
     async release(owner) {
@@ -279,21 +295,14 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
           if (outcomes.length === 0) return;
           const settledAt = Date.now();
           const acked = JSON.stringify(outcomes.filter((o) => o.kind === "acked").map((o) => o.seq));
-          // The whole transaction is one synchronous step, retried whole while the lock is taken:
-          // were there an await between BEGIN and COMMIT, even a resolved one, an application
-          // transaction in this process could start in that gap and wait synchronously for a
-          // lock only this (then frozen) event loop would release.
-          await whenUnlocked(() => {
-            db.exec("BEGIN IMMEDIATE");
-            try {
+          await inWriteTransaction(
+            db,
+            () => {
               for (const outcome of outcomes) applyOutcome(sql, outcome, settledAt);
               if (acked.length > 0) sql.ackMany!.run(acked);
-              db.exec("COMMIT");
-            } catch (error) {
-              db.exec("ROLLBACK");
-              throw error;
-            }
-          }, busyTimeoutMs);
+            },
+            busyTimeoutMs,
+          );
         },
       };
     },
@@ -321,20 +330,17 @@ export function sqliteStore(options: SqliteStoreOptions): OutboxStore<SqliteData
     async unpark(seq, action) {
       const { db, sql } = await connection();
       let changed = false;
-      await whenUnlocked(() => {
-        db.exec("BEGIN IMMEDIATE");
-        try {
+      await inWriteTransaction(
+        db,
+        () => {
           if (action === "retry") changed = Number(sql.retryParked!.run(seq).changes) > 0;
           else {
             changed = Number(sql.discardParked!.run(Date.now(), seq).changes) > 0;
             if (changed) sql.ack!.run(seq);
           }
-          db.exec("COMMIT");
-        } catch (error) {
-          db.exec("ROLLBACK");
-          throw error;
-        }
-      }, busyTimeoutMs);
+        },
+        busyTimeoutMs,
+      );
       return changed;
     },
 
